@@ -1,0 +1,127 @@
+"""The state of one crawl of one source: its run row, what is already known, its counts.
+
+The spider owns one; the pipeline and the middlewares reach it through the
+spider. All database access of a crawl goes through the one connection here, on
+the reactor thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+import storage
+from storage import IngestResult
+from wirewatch.config import Source
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Counts:
+    """What a run did; stored in its row when it ends."""
+
+    pages: int = 0
+    not_modified: int = 0
+    new_articles: int = 0
+    updated_articles: int = 0
+    new_items: int = 0
+    errors: int = 0
+
+
+class CrawlContext:
+    """One run of one source: known articles, pending validators, counts, errors."""
+
+    def __init__(self, db: Database, source: Source, *, full: bool = False) -> None:
+        self.db = db
+        self.source = source
+        self.full = full
+        self.run_id = storage.start_run(db, source.name, full=full, pid=os.getpid())
+        self.state = storage.get_source_state(db, source.name)
+        self.known_ids = storage.known_external_ids(db, source.name)
+        self.first_run = not self._has_articles()
+        self.counts = Counts()
+        self.entry_ok = False
+        self.failures: list[str] = []
+        self._validators: dict[str, tuple[str | None, str | None]] = {}
+
+    @property
+    def walk_all(self) -> bool:
+        """Whether to walk the whole archive: asked for, or nothing is known yet."""
+        return self.full or self.first_run
+
+    def _has_articles(self) -> bool:
+        row = self.db.execute(
+            "select 1 from articles where source = ? limit 1", [self.source.name]
+        ).fetchone()
+        return row is not None
+
+    def known(self, url: str) -> bool:
+        """Whether an article at ``url`` (canonicalised) is stored already."""
+        return storage.known_article(self.db, storage.canonical_url(url))
+
+    def update_state(self, **values: object) -> None:
+        self.state.update(values)
+        storage.set_source_state(self.db, self.source.name, **values)
+
+    def validators_for(self, url: str) -> tuple[str | None, str | None] | None:
+        if self.full:
+            return None
+        return storage.get_validators(self.db, url)
+
+    def remember_validators(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        self._validators[url] = (etag, last_modified)
+
+    def error(self, url: str, kind: str, message: str) -> None:
+        """Record a failed page in the run; the crawl goes on."""
+        self.counts.errors += 1
+        logger.warning("%s: %s %s: %s", self.source.name, kind, url, message)
+        storage.record_error(self.db, self.run_id, url, kind, message)
+
+    def entry_failed(self, url: str, message: str) -> None:
+        """An entry point (start page, API, feed, sitemap) could not be read."""
+        self.failures.append(f"{url}: {message}")
+        self.error(url, "entry", message)
+
+    def stored(self, result: IngestResult) -> None:
+        self.counts.new_items += len(result.new_item_ids)
+        if result.status == "new":
+            self.counts.new_articles += 1
+        elif result.status == "updated":
+            self.counts.updated_articles += 1
+
+    def finish(self, reason: str, requests: int) -> str:
+        """Close the run row; returns its status (ok, partial, failed, interrupted)."""
+        status, message = self._outcome(reason)
+        if status == "ok":
+            # Only a clean run may make the next one skip pages by their validators.
+            for url, (etag, modified) in self._validators.items():
+                storage.save_validators(self.db, url, etag, modified)
+        storage.finish_run(
+            self.db,
+            self.run_id,
+            status=status,
+            pages=self.counts.pages,
+            requests=requests,
+            not_modified=self.counts.not_modified,
+            new_articles=self.counts.new_articles,
+            updated_articles=self.counts.updated_articles,
+            new_items=self.counts.new_items,
+            message=message,
+        )
+        return status
+
+    def _outcome(self, reason: str) -> tuple[str, str | None]:
+        if reason in ("shutdown", "cancelled"):
+            return "interrupted", f"stopped before the end ({reason})"
+        if not self.entry_ok:
+            return "failed", "; ".join(self.failures) or "no entry point could be read"
+        capped = reason == "closespider_pagecount"
+        note = "stopped at max_pages" if capped else None
+        if self.counts.errors:
+            errors = f"{self.counts.errors} page(s) failed"
+            return "partial", f"{errors}; {note}" if note else errors
+        return "ok", note

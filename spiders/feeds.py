@@ -1,0 +1,122 @@
+"""Parsing feeds (RSS 2.0, Atom) and sitemaps (urlset and index) safely.
+
+The XML parser never resolves entities, never loads a DTD and never touches the
+network, so an entity bomb or an external entity in a hostile feed stays inert.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import etree
+
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True
+)
+_CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
+_ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One feed entry: where it links, its id, and its dates as the feed gave them."""
+
+    link: str
+    guid: str | None
+    title: str | None
+    published: str | None
+    updated: str | None
+
+
+@dataclass(frozen=True)
+class SitemapEntry:
+    """A ``<loc>`` of a sitemap, with its ``<lastmod>`` when given."""
+
+    loc: str
+    lastmod: str | None
+
+
+def parse_xml(body: bytes) -> etree._Element | None:
+    """The document's root, or None when the bytes are not XML at all."""
+    try:
+        root = etree.fromstring(body, _PARSER)
+    except etree.XMLSyntaxError:
+        return None
+    return root
+
+
+def feed_entries(body: bytes) -> list[FeedEntry] | None:
+    """Entries of an RSS or Atom feed; None when the body is not a feed."""
+    root = parse_xml(body)
+    if root is None:
+        return None
+    if etree.QName(root).localname == "rss":
+        return [_rss_entry(item) for item in root.iter("item") if _text(item, "link")]
+    if root.tag == f"{_ATOM}feed":
+        return [e for e in (_atom_entry(x) for x in root.iter(f"{_ATOM}entry")) if e.link]
+    return None
+
+
+def _rss_entry(item: etree._Element) -> FeedEntry:
+    return FeedEntry(
+        link=_text(item, "link") or "",
+        guid=_text(item, "guid"),
+        title=_text(item, "title"),
+        published=_text(item, "pubDate"),
+        updated=None,
+    )
+
+
+def _atom_entry(entry: etree._Element) -> FeedEntry:
+    link = ""
+    for el in entry.iter(f"{_ATOM}link"):
+        if el.get("rel", "alternate") == "alternate":
+            link = el.get("href", "")
+            break
+    return FeedEntry(
+        link=link,
+        guid=_text(entry, f"{_ATOM}id"),
+        title=_text(entry, f"{_ATOM}title"),
+        published=_text(entry, f"{_ATOM}published"),
+        updated=_text(entry, f"{_ATOM}updated"),
+    )
+
+
+def sitemap_entries(body: bytes) -> tuple[bool, list[SitemapEntry]] | None:
+    """(is_index, entries) of a sitemap; None when the body is not a sitemap."""
+    root = parse_xml(body)
+    if root is None:
+        return None
+    kind = etree.QName(root).localname
+    if kind not in ("urlset", "sitemapindex"):
+        return None
+    entries = []
+    for node in root:
+        if not isinstance(node.tag, str):
+            continue
+        loc = lastmod = None
+        for child in node:
+            if not isinstance(child.tag, str):
+                continue
+            name = etree.QName(child).localname
+            if name == "loc":
+                loc = (child.text or "").strip()
+            elif name == "lastmod":
+                lastmod = (child.text or "").strip() or None
+        if loc:
+            entries.append(SitemapEntry(loc, lastmod))
+    return kind == "sitemapindex", entries
+
+
+def is_post_sitemap(url: str) -> bool:
+    """Whether a child sitemap of an index lists posts (not pages, terms or users)."""
+    lowered = url.lower()
+    skip = ("page-sitemap", "-pages-", "taxonomies", "category", "tag", "author", "users", "-page")
+    return not any(s in lowered for s in skip)
+
+
+def _text(node: etree._Element, tag: str) -> str | None:
+    child = node.find(tag)
+    if child is None or child.text is None:
+        return None
+    return child.text.strip() or None

@@ -1,0 +1,88 @@
+"""Reading listing pages (home, category, archive, news index): article links and the next page.
+
+Known theme patterns first, then generic ones (headings inside ``<article>``,
+headings with links in the main column). A source's ``links`` / ``next``
+selectors replace the guesses for a site whose markup defeats them.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+from lxml import html as lxml_html
+from lxml.cssselect import CSSSelector
+
+_LINK_PATTERNS = [
+    CSSSelector(css)
+    for css in (
+        "article .entry-title a, .entry-title a[href], a[rel~=bookmark]",
+        ".post-title a, .td-module-title a, h2.title a, .headline a, .teaser-title a",
+        "article h1 a, article h2 a, article h3 a",
+        "main h2 a, main h3 a, #content h2 a, #content h3 a, #main h2 a, #main h3 a",
+    )
+]
+_NEXT_PATTERNS = [
+    CSSSelector(css)
+    for css in (
+        "link[rel~=next], a[rel~=next]",
+        "a.next.page-numbers, .pagination a.next, .nav-previous a, a.next, li.next a",
+        ".older-posts a, a.older-posts",
+    )
+]
+_NOT_ARTICLE = re.compile(
+    r"/(category|tag|tags|author|page|feed|wp-login\.php|wp-admin|comments)(/|$)|[?&](cat|tag|paged|feed|s)="
+)
+
+
+def parse_listing(
+    body: str, url: str, *, links_css: str | None = None, next_css: str | None = None
+) -> tuple[list[str], str | None]:
+    """Article links on a listing page, in page order, and the next (older) page if any."""
+    doc = lxml_html.fromstring(body or "<html></html>", base_url=url)
+    return article_links(doc, url, links_css), next_page(doc, url, next_css)
+
+
+def article_links(doc: lxml_html.HtmlElement, url: str, css: str | None = None) -> list[str]:
+    """Links to articles on the page: the first pattern that finds any wins."""
+    patterns = [CSSSelector(css)] if css else _LINK_PATTERNS
+    host = _bare_host(url)
+    for pattern in patterns:
+        found: list[str] = []
+        for anchor in pattern(doc):
+            href = (anchor.get("href") or "").strip()
+            target = urljoin(url, href)
+            if _looks_like_article(target, host, explicit=bool(css)) and target not in found:
+                found.append(target)
+        if found:
+            return found
+    return []
+
+
+def next_page(doc: lxml_html.HtmlElement, url: str, css: str | None = None) -> str | None:
+    """The next (older) listing page, from rel=next or the theme's pagination links."""
+    patterns = [CSSSelector(css)] if css else _NEXT_PATTERNS
+    for pattern in patterns:
+        for element in pattern(doc):
+            href = (element.get("href") or "").strip()
+            if href and not href.startswith(("#", "javascript:")):
+                target = urljoin(url, href)
+                if target.split("#")[0] != url.split("#")[0]:
+                    return target
+    return None
+
+
+def _looks_like_article(target: str, host: str | None, *, explicit: bool) -> bool:
+    parts = urlsplit(target)
+    if parts.scheme not in ("http", "https") or _bare_host(target) != host:
+        return False
+    if explicit:
+        return True
+    return bool(parts.path.strip("/") or parts.query) and not _NOT_ARTICLE.search(
+        parts.path + ("?" + parts.query if parts.query else "")
+    )
+
+
+def _bare_host(url: str) -> str:
+    host = urlsplit(url).hostname or ""
+    return host[4:] if host.startswith("www.") else host

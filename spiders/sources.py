@@ -1,0 +1,570 @@
+"""The spiders: one crawl of one configured source.
+
+``scrapy crawl source -a source=NAME`` uses the source's configured ``kind``; the
+``wordpress``, ``feed``, ``sitemap`` and ``html`` spiders force one. Strategy, for
+WordPress (``auto`` finds out whether a site is one):
+
+1. The REST API (``wp/v2/posts``) when the site announces or answers it: ids and
+   ``modified_gmt`` catch edits, ``modified_after`` makes an unchanged rerun one request.
+2. When the API is closed (401/403) or absent: the feed for new posts, with
+   conditional requests; on a first run or ``--full``, the sitemap or the paginated
+   listings for the whole archive (never the sitemap for a category start URL).
+3. Listing pages, for non-WordPress sites: article links and rel=next, stopping at
+   the first page whose articles are all known.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+from scrapy.settings import BaseSettings
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+import storage
+from spiders import extract
+from spiders.context import CrawlContext
+from spiders.dates import parse_page_date
+from spiders.discovery import (
+    WELL_KNOWN_FEEDS,
+    WELL_KNOWN_SITEMAPS,
+    discover,
+    rest_url,
+    site_root,
+    with_page,
+)
+from spiders.feeds import feed_entries, is_post_sitemap, sitemap_entries
+from spiders.listing import parse_listing
+from storage import Article
+from wirewatch.config import Config, Crawl, Source, load_config
+
+REST_PAGE_SIZE = 100
+# modified_after compares the site's local time: look back a day to cover any zone.
+REST_OVERLAP = timedelta(days=1)
+_TAGS = re.compile(r"<[^>]+>")
+_HANDLE = [304, 400, 401, 403, 404, 410]
+
+
+def apply_settings(settings: BaseSettings, crawl: Crawl, source: Source) -> None:
+    """Copy the config's crawl settings into Scrapy's, for this source's crawler."""
+    values = {
+        "USER_AGENT": crawl.user_agent,
+        "ROBOTSTXT_OBEY": crawl.obey_robots,
+        "CONCURRENT_REQUESTS": crawl.concurrency,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrency,
+        "DOWNLOAD_DELAY": crawl.delay,
+        "AUTOTHROTTLE_ENABLED": crawl.autothrottle,
+        "AUTOTHROTTLE_START_DELAY": max(crawl.delay, 0.5),
+        "DOWNLOAD_TIMEOUT": crawl.timeout,
+        "CLOSESPIDER_PAGECOUNT": source.max_pages or crawl.max_pages,
+        "RETRY_TIMES": crawl.retries,
+        "RETRY_MAX_WAIT": crawl.max_retry_after,
+        "DOWNLOAD_MAXSIZE": crawl.max_page_size,
+    }
+    for key, value in values.items():
+        settings.set(key, value, priority="spider")
+
+
+class SourceSpider(scrapy.Spider):
+    """Crawl one configured source (``-a source=NAME``) with the strategy its kind asks for."""
+
+    name = "source"
+    forced_kind: str | None = None
+    config: Config
+    src: Source
+    context: CrawlContext
+    status: str | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SourceSpider:
+        config = load_config(kwargs.pop("config", None) or crawler.settings.get("WIREWATCH_CONFIG"))
+        if not kwargs.get("source"):
+            raise ValueError("name the source to crawl: -a source=NAME")
+        source = config.source(kwargs["source"])
+        apply_settings(crawler.settings, config.crawl, source)
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.config, spider.src = config, source
+        spider.allowed_domains = source.domains
+        full = str(kwargs.get("full", "")).lower() in ("1", "true", "yes")
+        spider.context = CrawlContext(storage.open_db(config.database), source, full=full)
+        crawler.signals.connect(spider.on_response, signal=signals.response_received)
+        crawler.signals.connect(spider.on_closed, signal=signals.spider_closed)
+        return spider
+
+    @property
+    def kind(self) -> str:
+        return self.forced_kind or self.src.kind
+
+    @property
+    def selectors(self) -> extract.Selectors:
+        s = self.src.selectors
+        return extract.Selectors(body=s.body, title=s.title, published=s.published, author=s.author)
+
+    # -- signals -------------------------------------------------------------
+
+    def on_response(self, response: Response, request: Request, spider: scrapy.Spider) -> None:
+        if spider is not self or response.url.endswith("/robots.txt"):
+            return
+        if response.status == 304:
+            self.context.counts.not_modified += 1
+        self.context.counts.pages += 1
+
+    def on_closed(self, spider: scrapy.Spider, reason: str) -> None:
+        if spider is not self:
+            return
+        requests = self.crawler.stats.get_value("downloader/request_count", 0)
+        self.status = self.context.finish(reason, requests)
+        self.context.db.close()
+
+    # -- entry ---------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Any]:
+        for request in self.entry_requests():
+            yield request
+
+    def entry_requests(self) -> Iterator[Request]:
+        state, full = self.context.state, self.context.full
+        if self.kind in ("auto", "wordpress") and not full and self._rest_usable(state):
+            yield self.rest_request(state["api_root"], 1)
+        elif self.kind == "feed" and not self.context.walk_all and self._feeds(state):
+            yield self.feed_request(self._feeds(state)[0], 1)
+        else:
+            yield Request(
+                self.src.url, self.parse_start, errback=self.entry_error, dont_filter=True
+            )
+
+    @staticmethod
+    def _rest_usable(state: dict) -> bool:
+        if not state.get("api_root") or state.get("rest_closed"):
+            return False
+        return not state.get("is_archive") or _term_id(state) is not None
+
+    def _feeds(self, state: dict) -> list[str]:
+        return [self.src.feed] if self.src.feed else list(state.get("feeds") or [])
+
+    def parse_start(self, response: Response) -> Iterator[Any]:
+        """Read the start page: where the API, feeds and archive term are; pick a strategy."""
+        self.context.entry_ok = True
+        found = discover(response.text, response.url)
+        guess_api = found.is_wordpress or self.kind == "wordpress"
+        if self.kind in ("auto", "wordpress") and not found.api_root and guess_api:
+            found.api_root = urljoin(site_root(response.url), "wp-json/")
+        self.context.update_state(
+            **found.as_state(), rest_closed=False, discovered=_now(), start_url=response.url
+        )
+        yield from self.after_discovery(response)
+
+    def after_discovery(self, response: Response) -> Iterator[Any]:
+        state = self.context.state
+        if self.kind == "html":
+            yield from self.parse_listing(response)
+        elif self.kind == "feed":
+            feeds = self._feeds(state) or [urljoin(response.url, p) for p in WELL_KNOWN_FEEDS[:1]]
+            yield self.feed_request(feeds[0], 1, fallback=response)
+        elif self.kind == "sitemap":
+            yield from self.sitemap_chain(response)
+        elif state.get("api_root"):
+            yield from self.rest_or_term(state, response)
+        else:
+            yield from self.fallback(response)
+
+    def rest_or_term(self, state: dict, response: Response) -> Iterator[Request]:
+        term = state.get("term")
+        if state.get("is_archive") and not term:
+            yield from self.fallback(response)  # an archive we cannot name: read its listing
+        elif term and not str(term[1]).isdigit():
+            url = rest_url(state["api_root"], f"wp/v2/{term[0]}", {"slug": term[1]})
+            yield Request(url, self.parse_term, errback=self.rest_error, meta=_meta(response))
+        else:
+            yield self.rest_request(state["api_root"], 1, start=response)
+
+    def entry_error(self, failure: Failure) -> None:
+        self.context.entry_failed(failure.request.url, _describe(failure))
+
+    # -- REST API --------------------------------------------------------------
+
+    def rest_request(self, api_root: str, page: int, start: Response | None = None) -> Request:
+        state = self.context.state
+        params: dict[str, object] = {
+            "per_page": REST_PAGE_SIZE,
+            "page": page,
+            "orderby": "modified",
+            "order": "desc",
+            "_embed": "author,wp:term",
+        }
+        term = _term_id(state)
+        if state.get("is_archive") and term:
+            params[term[0]] = term[1]
+        since = self._modified_since()
+        if since:
+            params["modified_after"] = since
+        return Request(
+            rest_url(api_root, "wp/v2/posts", params),
+            self.parse_rest,
+            errback=self.rest_error,
+            meta={
+                "rest_page": page,
+                "api_root": api_root,
+                "start_response": start,
+                "handle_httpstatus_list": _HANDLE,
+            },
+            dont_filter=True,
+        )
+
+    def _modified_since(self) -> str | None:
+        if self.context.walk_all:
+            return None
+        stamps = [_parse_iso(v) for v in self.context.known_ids.values() if v]
+        stamps = [s for s in stamps if s]
+        if not stamps:
+            return None
+        return (max(stamps) - REST_OVERLAP).strftime("%Y-%m-%dT%H:%M:%S")
+
+    def parse_term(self, response: Response) -> Iterator[Any]:
+        found = _json(response)
+        if response.status != 200 or not isinstance(found, list) or not found:
+            yield from self.rest_unusable(response)
+            return
+        state = self.context.state
+        self.context.update_state(term=[state["term"][0], str(found[0].get("id"))])
+        yield self.rest_request(state["api_root"], 1, start=response.meta.get("start_response"))
+
+    def parse_rest(self, response: Response) -> Iterator[Any]:
+        posts = _json(response)
+        if response.status == 400 and response.meta["rest_page"] > 1:
+            return  # rest_post_invalid_page_number: past the last page
+        if response.status != 200 or not isinstance(posts, list):
+            yield from self.rest_unusable(response)
+            return
+        self.context.entry_ok = True
+        for post in posts:
+            if isinstance(post, dict) and self._rest_post_changed(post):
+                yield from self.article_from_rest(post, response)
+        page = response.meta["rest_page"]
+        total = _int(response.headers.get(b"X-WP-TotalPages"), default=page)
+        if page < total and posts:
+            yield self.rest_request(response.meta["api_root"], page + 1)
+
+    def _rest_post_changed(self, post: dict) -> bool:
+        if self.context.full:
+            return True
+        stored = self.context.known_ids.get(f"wp:{post.get('id')}")
+        return stored is None or _parse_iso(stored) != _gmt(post.get("modified_gmt"))
+
+    def article_from_rest(self, post: dict, response: Response) -> Iterator[Any]:
+        link = post.get("link") or ""
+        content = (post.get("content") or {}).get("rendered") or ""
+        paragraphs = extract.extract_body(content, base_url=link)
+        if not link or not paragraphs:
+            self.context.error(link or response.url, "extraction", "REST post has no body text")
+            return
+        categories, tags = _rest_terms(post)
+        author = ((post.get("_embedded") or {}).get("author") or [{}])[0]
+        yield Article(
+            source=self.src.name,
+            url=storage.canonical_url(link),
+            title=_plain((post.get("title") or {}).get("rendered")),
+            paragraphs=paragraphs,
+            published=_gmt(post.get("date_gmt")) or parse_page_date(post.get("date") or ""),
+            modified=_gmt(post.get("modified_gmt")),
+            author=author.get("name") if isinstance(author, dict) else None,
+            categories=categories,
+            tags=tags,
+            external_id=f"wp:{post.get('id')}",
+        )
+
+    def rest_error(self, failure: Failure) -> Iterator[Any]:
+        request = failure.request
+        response = getattr(failure.value, "response", None)
+        self.context.error(request.url, "rest", _describe(failure))
+        yield from self.rest_unusable(response, request)
+
+    def rest_unusable(self, response: Response | None, request: Request | None = None) -> Any:
+        """The API is closed or broken: remember that, and read the site another way."""
+        status = response.status if response is not None else None
+        if status in (401, 403):
+            self.context.update_state(rest_closed=True)
+        elif status is not None and status != 404:
+            self.context.error(response.url, "rest", f"REST API answered HTTP {status}")
+        where = response if response is not None else request
+        start = where.meta.get("start_response") if where is not None else None
+        if start is not None:
+            yield from self.fallback(start)
+        else:
+            yield Request(self.src.url, self.parse_fallback, errback=self.entry_error)
+
+    def parse_fallback(self, response: Response) -> Iterator[Any]:
+        self.context.entry_ok = True
+        yield from self.fallback(response)
+
+    def fallback(self, start: Response) -> Iterator[Any]:
+        """No usable API: feed for news, sitemap or listings for the whole archive."""
+        state = self.context.state
+        feeds = self._feeds(state)
+        if self.context.walk_all and not state.get("is_archive"):
+            yield from self.sitemap_chain(start)
+        elif feeds and not self.context.walk_all:
+            yield self.feed_request(feeds[0], 1, fallback=start)
+        else:
+            yield from self.parse_listing(start)
+
+    # -- feeds -----------------------------------------------------------------
+
+    def feed_request(self, url: str, page: int, fallback: Response | None = None) -> Request:
+        meta = {"feed": url, "feed_page": page, "conditional": page == 1}
+        meta["handle_httpstatus_list"] = _HANDLE
+        if fallback is not None:
+            meta["start_response"] = fallback
+        return Request(with_page(url, page), self.parse_feed, errback=self.feed_error, meta=meta)
+
+    def parse_feed(self, response: Response) -> Iterator[Any]:
+        page = response.meta["feed_page"]
+        if response.status == 304:
+            self.context.entry_ok = True
+            return
+        entries = feed_entries(response.body) if response.status == 200 else None
+        if entries is None:
+            if page == 1:
+                yield from self.feed_unusable(response, f"HTTP {response.status}, not a feed")
+            return
+        self.context.entry_ok = True
+        links = [storage.canonical_url(e.link) for e in entries]
+        fresh = [link for link in links if self.context.full or not self.context.known(link)]
+        for link in fresh:
+            yield self.article_request(link)
+        if links and (self.context.walk_all or len(fresh) == len(links)):
+            yield self.feed_request(response.meta["feed"], page + 1)
+
+    def feed_error(self, failure: Failure) -> Iterator[Any]:
+        if failure.request.meta.get("feed_page", 1) == 1:
+            yield from self.feed_unusable(failure.request, _describe(failure))
+
+    def feed_unusable(self, where: Response | Request, message: str) -> Iterator[Any]:
+        start = where.meta.get("start_response")
+        if start is None:
+            self.context.entry_failed(where.url, message)
+            return
+        self.context.error(where.url, "feed", message)
+        yield from self.parse_listing(start)
+
+    # -- sitemaps --------------------------------------------------------------
+
+    def sitemap_chain(self, start: Response) -> Iterator[Request]:
+        """Try the configured sitemap, then well-known ones; the listings if none answers."""
+        root = site_root(start.url)
+        candidates = [self.src.sitemap] if self.src.sitemap else []
+        candidates += [urljoin(root, p.lstrip("/")) for p in WELL_KNOWN_SITEMAPS]
+        yield self.sitemap_request(candidates[0], candidates[1:], start)
+
+    def sitemap_request(self, url: str, rest: list[str], start: Response | None) -> Request:
+        meta = {"candidates": rest, "start_response": start, "handle_httpstatus_list": _HANDLE}
+        return Request(url, self.parse_sitemap, errback=self.sitemap_error, meta=meta)
+
+    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        parsed = sitemap_entries(response.body) if response.status == 200 else None
+        if parsed is None:
+            yield from self.next_sitemap(response.request)
+            return
+        self.context.entry_ok = True
+        is_index, entries = parsed
+        if is_index:
+            for entry in entries:
+                if is_post_sitemap(entry.loc):
+                    yield self.sitemap_request(entry.loc, [], None)
+            return
+        for entry in entries:
+            if self.context.full or not self.context.known(entry.loc):
+                yield self.article_request(entry.loc)
+
+    def sitemap_error(self, failure: Failure) -> Iterator[Any]:
+        yield from self.next_sitemap(failure.request, _describe(failure))
+
+    def next_sitemap(self, request: Request, message: str = "not a sitemap") -> Iterator[Any]:
+        candidates, start = request.meta.get("candidates"), request.meta.get("start_response")
+        if candidates:
+            yield self.sitemap_request(candidates[0], candidates[1:], start)
+        elif start is not None:
+            yield from self.parse_listing(start)
+        else:
+            self.context.error(request.url, "sitemap", message)
+
+    # -- listings and articles ----------------------------------------------------
+
+    def parse_listing(self, response: Response) -> Iterator[Any]:
+        """Follow unknown article links; go on to older pages until known articles appear."""
+        self.context.entry_ok = True
+        links, older = parse_listing(
+            response.text,
+            response.url,
+            links_css=self.src.selectors.links,
+            next_css=self.src.selectors.next,
+        )
+        links = [storage.canonical_url(link) for link in links]
+        fresh = [link for link in links if self.context.full or not self.context.known(link)]
+        for link in fresh:
+            yield self.article_request(link)
+        if older and (self.context.walk_all or (links and len(fresh) == len(links))):
+            yield Request(older, self.parse_listing, errback=self.page_error)
+
+    def article_request(self, url: str) -> Request:
+        return Request(url, self.parse_article, errback=self.page_error)
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        if not hasattr(response, "text"):
+            self.context.error(response.url, "extraction", "not an HTML page")
+            return
+        page = extract.extract_page(
+            response.body, response.url, selectors=self.selectors, encoding=response.encoding
+        )
+        if not page.body_found or not page.paragraphs:
+            self.context.error(response.url, "extraction", "no article body found on the page")
+            return
+        requested = (response.meta.get("redirect_urls") or [response.url])[0]
+        yield Article(
+            source=self.src.name,
+            url=storage.canonical_url(_same_site(page.canonical, response.url)),
+            title=page.title,
+            paragraphs=page.paragraphs,
+            published=page.published,
+            modified=page.modified,
+            author=page.author,
+            categories=page.categories,
+            tags=page.tags,
+            fetched_url=requested,
+        )
+
+    def page_error(self, failure: Failure) -> None:
+        self.context.error(failure.request.url, "fetch", _describe(failure))
+
+
+class WordPressSpider(SourceSpider):
+    """A WordPress source, whatever its configured kind says."""
+
+    name = "wordpress"
+    forced_kind = "wordpress"
+
+
+class FeedSpider(SourceSpider):
+    """A source read through its feed (the archive through its listings)."""
+
+    name = "feed"
+    forced_kind = "feed"
+
+
+class SitemapSpider(SourceSpider):
+    """A source read through its sitemap."""
+
+    name = "sitemap"
+    forced_kind = "sitemap"
+
+
+class HtmlSpider(SourceSpider):
+    """A source read through its listing pages: article links and rel=next."""
+
+    name = "html"
+    forced_kind = "html"
+
+
+SPIDERS = {s.forced_kind: s for s in (WordPressSpider, FeedSpider, SitemapSpider, HtmlSpider)}
+
+
+def spider_for(source: Source) -> type[SourceSpider]:
+    """The spider class for a source's configured kind."""
+    return SPIDERS.get(source.kind, SourceSpider)
+
+
+# -- small helpers ---------------------------------------------------------------
+
+
+def _meta(start: Response) -> dict:
+    return {"start_response": start, "handle_httpstatus_list": _HANDLE}
+
+
+def _term_id(state: dict) -> tuple[str, str] | None:
+    term = state.get("term")
+    if term and str(term[1]).isdigit():
+        return term[0], str(term[1])
+    return None
+
+
+def _describe(failure: Failure) -> str:
+    if failure.check(HttpError):
+        return f"HTTP {failure.value.response.status}"
+    value = failure.value
+    return f"{type(value).__name__}: {value}".strip().rstrip(":")
+
+
+def _json(response: Response) -> Any:
+    try:
+        return json.loads(response.body)
+    except ValueError:
+        return None
+
+
+def _int(value: bytes | None, *, default: int) -> int:
+    try:
+        return int(value) if value else default
+    except ValueError:
+        return default
+
+
+def _gmt(value: str | None) -> datetime | None:
+    """A WordPress ``*_gmt`` field (no zone given, UTC meant) as an aware datetime."""
+    parsed = _parse_iso(value)
+    if parsed is None:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _parse_iso(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _plain(rendered: str | None) -> str | None:
+    text = html.unescape(_TAGS.sub("", rendered or "")).strip()
+    return " ".join(text.split()) or None
+
+
+def _rest_terms(post: dict) -> tuple[list[str], list[str]]:
+    categories: list[str] = []
+    tags: list[str] = []
+    for group in (post.get("_embedded") or {}).get("wp:term") or []:
+        for term in group if isinstance(group, list) else []:
+            name = _plain(term.get("name")) if isinstance(term, dict) else None
+            if name and term.get("taxonomy") == "category":
+                categories.append(name)
+            elif name and term.get("taxonomy") == "post_tag":
+                tags.append(name)
+    return categories, tags
+
+
+def _same_site(canonical: str | None, fetched: str) -> str:
+    """The page's canonical URL, unless it points at another site.
+
+    A republished copy's canonical often names the origin; taking it would make
+    the copy look like a new version of the original article.
+    """
+    if not canonical:
+        return fetched
+    host = (urlsplit(canonical).hostname or "").removeprefix("www.")
+    return canonical if host == (urlsplit(fetched).hostname or "").removeprefix("www.") else fetched
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -1,0 +1,266 @@
+"""The ``wirewatch`` command line: where config, storage and crawls are wired together.
+
+Errors from the packages below are turned into messages and exit statuses here
+and only here: 0 success, 1 the work ran but something failed, 2 bad usage or
+a bad config.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import click
+
+import storage
+from wirewatch.config import STARTER_CONFIG, Config, ConfigError, load_config
+
+
+class ConfigProblem(click.ClickException):
+    """A bad config or an unknown name: exit 2, as for bad usage."""
+
+    exit_code = 2
+
+    def format_message(self) -> str:
+        return self.message
+
+
+def _config(ctx: click.Context) -> Config:
+    """Load the config once per command, turning its errors into exit status 2."""
+    if ctx.obj.get("config") is None:
+        try:
+            ctx.obj["config"] = load_config(ctx.obj["config_path"])
+        except ConfigError as exc:
+            raise ConfigProblem(str(exc)) from None
+    return ctx.obj["config"]
+
+
+def _open(config: Config):
+    try:
+        return storage.open_db(config.database)
+    except storage.StorageError as exc:
+        raise ConfigProblem(f"{config.database}: {exc}") from None
+
+
+def _check_sources(config: Config, names: Iterable[str]) -> None:
+    for name in names:
+        try:
+            config.source(name)
+        except KeyError as exc:
+            raise ConfigProblem(f"{config.path}: {exc.args[0]}") from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help="Config file (default: $WIREWATCH_CONFIG, ./wirewatch.toml, the packaged one).",
+)
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.version_option(package_name="wirewatch")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None, verbose: int) -> None:
+    """Crawl conflict reporting, de-duplicate it into SQLite, and alert on what you watch."""
+    ctx.ensure_object(dict)
+    ctx.obj.update(config_path=config_path, verbose=verbose, config=None)
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False), default=".")
+@click.option("--force", is_flag=True, help="Overwrite an existing wirewatch.toml.")
+def init(directory: str, force: bool) -> None:
+    """Write a commented starter config and create its database.
+
+    Example: wirewatch init ~/wirewatch && cd ~/wirewatch && wirewatch crawl
+    """
+    target = Path(directory) / "wirewatch.toml"
+    if target.exists() and not force:
+        raise click.ClickException(f"{target} exists already (use --force to overwrite)")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Owner-only from the first byte: the file will hold or point at secrets.
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(STARTER_CONFIG.read_text(encoding="utf-8"))
+    os.chmod(target, 0o600)
+    try:
+        config = load_config(target)
+    except ConfigError as exc:
+        raise ConfigProblem(str(exc)) from None
+    _open(config).close()
+    click.echo(f"wrote {target}")
+    click.echo(f"created {config.database}")
+
+
+@cli.command()
+@click.argument("sources", nargs=-1)
+@click.option("--full", is_flag=True, help="Ignore what is known and walk the whole archive.")
+@click.pass_context
+def crawl(ctx: click.Context, sources: tuple[str, ...], full: bool) -> None:
+    """Crawl now, in the foreground: all enabled sources, or those named.
+
+    Example: wirewatch crawl libya-analysis --full
+    """
+    config = _config(ctx)
+    _check_sources(config, sources)
+    db = _open(config)
+    before = db.execute("select coalesce(max(id), 0) from runs").fetchone()[0]
+    db.close()
+    code = _run_child(config, list(sources), full=full, verbose=ctx.obj["verbose"])
+    if code == 2:
+        raise SystemExit(2)
+    db = _open(config)
+    runs = list(db.query("select * from runs where id > ? order by id", [before]))
+    db.close()
+    _print_runs(runs)
+    if code != 0 or not runs or any(r["status"] != "ok" for r in runs):
+        raise SystemExit(1)
+
+
+def _run_child(config: Config, sources: list[str], *, full: bool, verbose: int) -> int:
+    """Run the crawl in a child process (a Twisted reactor cannot be restarted)."""
+    level = {0: "WARNING", 1: "INFO"}.get(verbose, "DEBUG")
+    command = [sys.executable, "-m", "spiders.runner", "--config", str(config.path)]
+    command += ["--log-level", level, *sources]
+    if full:
+        command.append("--full")
+    if sys.stderr.isatty():
+        command.append("--progress")
+    return subprocess.call(command)
+
+
+def _print_runs(runs: list[dict[str, Any]]) -> None:
+    rows = [
+        (
+            r["source"],
+            r["status"],
+            r["pages"],
+            r["new_articles"],
+            r["new_items"],
+            r["errors"],
+            r["message"] or "",
+        )
+        for r in runs
+    ]
+    _table(("source", "result", "pages", "new articles", "new items", "errors", "note"), rows)
+
+
+def _table(header: tuple[str, ...], rows: list[tuple]) -> None:
+    cells = [tuple("" if v is None else str(v) for v in row) for row in [header, *rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    for row in cells:
+        click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+
+
+@cli.command()
+@click.option("--mentions", help="Only items mentioning this watch id.")
+@click.option("--source", help="Only items that appeared on this source.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only items dated on or after.")
+@click.option("--search", help="Full-text search over item text.")
+@click.option("--cluster", type=int, help="Only the items of this cluster.")
+@click.option("--limit", type=int, default=100, show_default=True, help="At most this many.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.pass_context
+def items(
+    ctx: click.Context,
+    mentions: str | None,
+    source: str | None,
+    since: datetime | None,
+    search: str | None,
+    cluster: int | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """List what was collected, newest first.
+
+    Example: wirewatch items --source libya-analysis --since 2026-11-01 --search Derna
+    """
+    config = _config(ctx)
+    db = _open(config)
+    found = storage.list_items(
+        db,
+        mentions=mentions,
+        source=source,
+        since=since.date() if since else None,
+        search=search,
+        cluster=cluster,
+        limit=limit,
+    )
+    db.close()
+    for item in found:
+        if as_json:
+            click.echo(json.dumps(item, ensure_ascii=False, default=str))
+        else:
+            when = item.get("event_date") or (item.get("published") or "")[:10]
+            click.echo(f"{when}  {item['source']}  {item.get('title') or ''}")
+            click.echo(f"  {_shorten(item['text'], 160)}")
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.pass_context
+def status(ctx: click.Context, as_json: bool) -> None:
+    """Each source's last run (when, result, pages, new items, errors) and its next run.
+
+    Example: wirewatch status --json
+    """
+    config = _config(ctx)
+    db = _open(config)
+    known = {row["name"]: row for row in storage.source_status(db)}
+    db.close()
+    rows = [_source_row(source, known.get(source.name, {})) for source in config.sources]
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, default=str))
+        return
+    header = ("source", "last run", "result", "pages", "new items", "errors", "next run", "note")
+    keys = ("source", "last_run", "result", "pages", "new_items", "errors", "next_run", "message")
+    _table(header, [tuple(row.get(k) for k in keys) for row in rows])
+
+
+def _source_row(source, known: dict[str, Any]) -> dict[str, Any]:
+    last = known.get("last_run") or {}
+    return {
+        "source": source.name,
+        "enabled": source.enabled,
+        "schedule": source.schedule.text,
+        "last_run": last.get("started"),
+        "result": last.get("status"),
+        "pages": last.get("pages"),
+        "new_items": last.get("new_items"),
+        "errors": last.get("errors"),
+        "message": last.get("message"),
+        "last_ok": known.get("last_ok"),
+        "articles": known.get("articles", 0),
+        "items": known.get("items", 0),
+        "next_run": _next_run(source, last.get("started")) if source.enabled else None,
+    }
+
+
+def _next_run(source, last_started: str | None) -> str:
+    """When the schedule next wants this source, judged from its last run."""
+    now = datetime.now(UTC)
+    if source.schedule.seconds is not None:
+        if not last_started:
+            return "due now"
+        due = datetime.fromisoformat(last_started) + timedelta(seconds=source.schedule.seconds)
+        return "due now" if due <= now else due.isoformat(timespec="seconds")
+    from apscheduler.triggers.cron import CronTrigger
+
+    trigger = CronTrigger.from_crontab(source.schedule.cron, timezone="UTC")
+    return trigger.get_next_fire_time(None, now).isoformat(timespec="seconds")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console script entry point."""
+    cli.main(args=argv, prog_name="wirewatch")

@@ -1,0 +1,422 @@
+"""Loading and validating the TOML config file.
+
+Every key the file may hold is declared once in :data:`SETTINGS`, with its parser,
+default and help text; the README's config reference is checked against it by a
+test. A bad file raises :class:`ConfigError` naming the file, the key and the
+problem, before anything runs.
+
+This module is a leaf: it imports no other wirewatch package, so spiders started
+by ``scrapy crawl`` can read the config without pulling in the command line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from wirewatch import values
+from wirewatch.values import Digest, Schedule
+
+ENV_VAR = "WIREWATCH_CONFIG"
+LOCAL_NAME = "wirewatch.toml"
+DEFAULT_CONFIG = Path(__file__).with_name("default.toml")
+STARTER_CONFIG = Path(__file__).with_name("starter.toml")
+_REQUIRED = object()
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+class ConfigError(Exception):
+    """The config file cannot be used; the message names the file, key and problem."""
+
+    def __init__(self, path: Path | str, key: str, problem: str) -> None:
+        self.path, self.key, self.problem = str(path), key, problem
+        where = f"{self.path}: {key}: " if key else f"{self.path}: "
+        super().__init__(where + problem)
+
+
+@dataclass(frozen=True)
+class Key:
+    """One config key: how to parse it, its default, and what it is for."""
+
+    name: str
+    parse: Callable[[Any], Any]
+    default: Any = _REQUIRED
+    help: str = ""
+
+
+def _kinds(*allowed: str) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        if value not in allowed:
+            raise ValueError(f"expected one of {', '.join(allowed)}, got {value!r}")
+        return value
+
+    return parse
+
+
+SETTINGS: dict[str, list[Key]] = {
+    "storage": [
+        Key("database", values.string, None, "SQLite file; default: the user data directory"),
+    ],
+    "crawl": [
+        Key(
+            "user_agent",
+            values.string,
+            "wirewatch/0.1 (+https://github.com/wirewatch)",
+            "User-Agent sent with every request; name a contact",
+        ),
+        Key("obey_robots", values.boolean, True, "obey robots.txt"),
+        Key("concurrency", values.positive_int, 8, "concurrent requests per crawl"),
+        Key("delay", values.duration, "1s", 'pause between requests to one site ("0s" for tests)'),
+        Key("autothrottle", values.boolean, True, "Scrapy's AutoThrottle on top of the delay"),
+        Key("timeout", values.duration, "30s", "per request"),
+        Key("max_pages", values.positive_int, 2000, "pages per source per run, a safety bound"),
+        Key("retries", values.positive_int, 3, "retries of a request on 429, 5xx or a timeout"),
+        Key(
+            "max_retry_after",
+            values.duration,
+            "5m",
+            "longest Retry-After honoured; longer ones are capped",
+        ),
+        Key(
+            "max_page_size", values.positive_int, 10_000_000, "bytes; larger responses are dropped"
+        ),
+    ],
+    "source": [
+        Key("name", values.name, _REQUIRED, "unique; used on the command line"),
+        Key("url", values.http_url, _REQUIRED, "site root or a category page"),
+        Key(
+            "kind",
+            _kinds("auto", "wordpress", "feed", "sitemap", "html"),
+            "auto",
+            "auto | wordpress | feed | sitemap | html",
+        ),
+        Key(
+            "schedule",
+            values.schedule,
+            "every 6h",
+            '"every 45s" / "every 30m" / "every 2h" / a 5-field cron "0 7 * * mon"',
+        ),
+        Key("enabled", values.boolean, True, "false keeps the source in the config but idle"),
+        Key("max_pages", values.positive_int, None, "overrides [crawl] max_pages"),
+        Key(
+            "allowed_domains",
+            values.string_list,
+            None,
+            "hosts the crawl may visit; default: the url's host",
+        ),
+        Key("feed", values.http_url, None, "feed URL, when auto-discovery cannot find it"),
+        Key("sitemap", values.http_url, None, "sitemap URL, when auto-discovery cannot find it"),
+    ],
+    "source.selectors": [
+        Key("body", values.string, None, "CSS: the article body"),
+        Key("title", values.string, None, "CSS: the article title"),
+        Key("published", values.string, None, "CSS: the element holding the publication date"),
+        Key("author", values.string, None, "CSS: the author's name"),
+        Key("links", values.string, None, "CSS: article links on a listing page"),
+        Key("next", values.string, None, "CSS: the link to the next (older) listing page"),
+    ],
+    "watch": [
+        Key("id", values.name, _REQUIRED, "unique; used by subscribers and --mentions"),
+        Key("kind", _kinds("actor", "place", "topic"), "topic", "actor | place | topic"),
+        Key("names", values.string_list, [], "case-insensitive, whole words"),
+        Key("acronyms", values.string_list, [], "case-sensitive, whole words"),
+        Key("lat", values.latitude, None, "place latitude, for maps"),
+        Key("lon", values.longitude, None, "place longitude, for maps"),
+    ],
+    "subscriber": [
+        Key("name", values.name, _REQUIRED, "unique; used by notify-test"),
+        Key("notify", values.string_list, _REQUIRED, "Apprise URLs; secrets from ${ENV}"),
+        Key("watch", values.string_list, ["*"], 'watch ids, or ["*"]'),
+        Key(
+            "digest",
+            values.digest,
+            "instant",
+            '"instant" | "daily 07:00" | "weekly mon 07:00"',
+        ),
+        Key("quiet_hours", values.time_range, None, '"22:00-06:00": alerts wait, then go as one'),
+        Key("max_per_hour", values.positive_int, None, "beyond it, alerts fold into a digest"),
+    ],
+    "ops": [
+        Key("notify", values.string_list, [], "Apprise URLs for service problems"),
+        Key(
+            "failures_before_alert",
+            values.positive_int,
+            3,
+            "consecutive failed runs of a source before ops hear of it",
+        ),
+    ],
+}
+
+
+@dataclass(frozen=True)
+class Selectors:
+    """Per-source CSS overrides of what auto-detection finds."""
+
+    body: str | None = None
+    title: str | None = None
+    published: str | None = None
+    author: str | None = None
+    links: str | None = None
+    next: str | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """One site to crawl."""
+
+    name: str
+    url: str
+    kind: str
+    schedule: Schedule
+    enabled: bool
+    max_pages: int | None
+    allowed_domains: list[str] | None
+    feed: str | None
+    sitemap: str | None
+    selectors: Selectors
+
+    @property
+    def domains(self) -> list[str]:
+        """Hosts the crawl may visit: the configured ones, else the start URL's host.
+
+        A leading "www." is dropped so that a redirect between www.example.org and
+        example.org (Scrapy allows subdomains of an allowed domain) stays on site.
+        """
+        if self.allowed_domains:
+            return self.allowed_domains
+        host = urlsplit(self.url).hostname or ""
+        return [host.removeprefix("www.")]
+
+
+@dataclass(frozen=True)
+class Watch:
+    """An actor, place or topic whose mentions subscribers want to hear of."""
+
+    id: str
+    kind: str
+    names: list[str]
+    acronyms: list[str]
+    lat: float | None
+    lon: float | None
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    """Who is told of which watches, through which Apprise URLs, and how often."""
+
+    name: str
+    notify: list[str]
+    watch: list[str]
+    digest: Digest
+    quiet_hours: tuple | None
+    max_per_hour: int | None
+
+
+@dataclass(frozen=True)
+class Crawl:
+    """Settings every crawl shares."""
+
+    user_agent: str
+    obey_robots: bool
+    concurrency: int
+    delay: float
+    autothrottle: bool
+    timeout: float
+    max_pages: int
+    retries: int
+    max_retry_after: float
+    max_page_size: int
+
+
+@dataclass(frozen=True)
+class Ops:
+    """Who hears about the service itself."""
+
+    notify: list[str]
+    failures_before_alert: int
+
+
+@dataclass(frozen=True)
+class Config:
+    """A loaded, validated config file."""
+
+    path: Path
+    database: Path
+    crawl: Crawl
+    sources: list[Source]
+    watches: list[Watch]
+    subscribers: list[Subscriber]
+    ops: Ops
+    env_used: list[str] = field(default_factory=list)
+
+    def source(self, name: str) -> Source:
+        """The source called ``name``; KeyError names the known ones."""
+        for source in self.sources:
+            if source.name == name:
+                return source
+        known = ", ".join(s.name for s in self.sources) or "none"
+        raise KeyError(f"no source named {name!r} (known: {known})")
+
+
+def find_config(explicit: str | Path | None = None) -> Path:
+    """The config to use: --config, $WIREWATCH_CONFIG, ./wirewatch.toml, or the packaged one."""
+    if explicit:
+        return Path(explicit)
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR])
+    local = Path.cwd() / LOCAL_NAME
+    return local if local.exists() else DEFAULT_CONFIG
+
+
+def load_config(explicit: str | Path | None = None) -> Config:
+    """Read, expand and validate the config; ConfigError says what is wrong and where."""
+    path = find_config(explicit)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(path, "", "config file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(path, "", f"cannot read the file: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, "", f"not valid TOML: {exc}") from None
+    return _Loader(path).build(raw)
+
+
+def default_database() -> Path:
+    """Where the database lives when the config does not say: the user data directory."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("wirewatch")) / "wirewatch.db"
+
+
+class _Loader:
+    """Turns the raw TOML into a Config, collecting context for error messages."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.env_used: list[str] = []
+
+    def fail(self, key: str, problem: str) -> ConfigError:
+        return ConfigError(self.path, key, problem)
+
+    def build(self, raw: dict[str, Any]) -> Config:
+        raw = self.expand(raw, "")
+        allowed = {"storage", "crawl", "source", "watch", "subscriber", "ops"}
+        for key in raw:
+            if key not in allowed:
+                raise self.fail(key, f"unknown section (known: {', '.join(sorted(allowed))})")
+        storage = self.table(raw.get("storage", {}), "storage", "storage")
+        crawl = Crawl(**self.table(raw.get("crawl", {}), "crawl", "crawl"))
+        sources = [self.source(s, i) for i, s in enumerate(self.array(raw, "source"))]
+        watches = [
+            Watch(**self.table(w, "watch", f"watch[{i}]"))
+            for i, w in enumerate(self.array(raw, "watch"))
+        ]
+        subscribers = [
+            Subscriber(**self.table(s, "subscriber", f"subscriber[{i}]"))
+            for i, s in enumerate(self.array(raw, "subscriber"))
+        ]
+        ops = Ops(**self.table(raw.get("ops", {}), "ops", "ops"))
+        self.check_unique("source", [s.name for s in sources], "name")
+        self.check_unique("watch", [w.id for w in watches], "id")
+        self.check_unique("subscriber", [s.name for s in subscribers], "name")
+        self.check_watches(watches)
+        self.check_subscriptions(subscribers, {w.id for w in watches})
+        return Config(
+            path=self.path,
+            database=self.database(storage["database"]),
+            crawl=crawl,
+            sources=sources,
+            watches=watches,
+            subscribers=subscribers,
+            ops=ops,
+            env_used=self.env_used,
+        )
+
+    def expand(self, value: Any, key: str) -> Any:
+        """Replace ${NAME} in every string from the environment; a missing one is an error."""
+        if isinstance(value, str):
+            return _ENV_REF.sub(lambda m: self.env(m.group(1), key), value)
+        if isinstance(value, list):
+            return [self.expand(v, f"{key}[{i}]") for i, v in enumerate(value)]
+        if isinstance(value, dict):
+            return {k: self.expand(v, f"{key}.{k}" if key else k) for k, v in value.items()}
+        return value
+
+    def env(self, name: str, key: str) -> str:
+        if name not in os.environ:
+            raise self.fail(key, f"environment variable ${{{name}}} is not set")
+        self.env_used.append(name)
+        return os.environ[name]
+
+    def array(self, raw: dict[str, Any], section: str) -> list[dict[str, Any]]:
+        entries = raw.get(section, [])
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            raise self.fail(section, f"expected [[{section}]] tables")
+        return entries
+
+    def table(self, raw: Any, section: str, where: str) -> dict[str, Any]:
+        """Parse one table against its registry entry: unknown keys and bad values are errors."""
+        if not isinstance(raw, dict):
+            raise self.fail(where, f"expected a [{section}] table")
+        keys = {k.name: k for k in SETTINGS[section]}
+        nested = {n.split(".", 1)[1] for n in SETTINGS if n.startswith(section + ".")}
+        for name in raw:
+            if name not in keys and name not in nested:
+                known = ", ".join(sorted([*keys, *nested]))
+                raise self.fail(f"{where}.{name}", f"unknown key (known keys: {known})")
+        parsed: dict[str, Any] = {}
+        for key in keys.values():
+            if key.name not in raw:
+                if key.default is _REQUIRED:
+                    raise self.fail(f"{where}.{key.name}", "is required")
+                # Defaults are written as in the file and parsed the same way.
+                parsed[key.name] = None if key.default is None else key.parse(key.default)
+                continue
+            try:
+                parsed[key.name] = key.parse(raw[key.name])
+            except ValueError as exc:
+                raise self.fail(f"{where}.{key.name}", str(exc)) from None
+        return parsed
+
+    def source(self, raw: dict[str, Any], index: int) -> Source:
+        label = f"source[{index}]"
+        if isinstance(raw.get("name"), str):
+            label = f"source[{index}] ({raw['name']})"
+        fields = self.table(raw, "source", label)
+        selectors = self.table(raw.get("selectors", {}), "source.selectors", f"{label}.selectors")
+        return Source(**fields, selectors=Selectors(**selectors))
+
+    def check_unique(self, section: str, names: list[str], key: str) -> None:
+        seen: set[str] = set()
+        for i, name in enumerate(names):
+            if name in seen:
+                raise self.fail(f"{section}[{i}].{key}", f"duplicate {key} {name!r}")
+            seen.add(name)
+
+    def check_watches(self, watches: list[Watch]) -> None:
+        for i, watch in enumerate(watches):
+            if not watch.names and not watch.acronyms:
+                raise self.fail(f"watch[{i}] ({watch.id})", "needs at least one name or acronym")
+            if (watch.lat is None) != (watch.lon is None):
+                raise self.fail(f"watch[{i}] ({watch.id})", "give both lat and lon, or neither")
+
+    def check_subscriptions(self, subscribers: list[Subscriber], watch_ids: set[str]) -> None:
+        for i, sub in enumerate(subscribers):
+            for wid in sub.watch:
+                if wid != "*" and wid not in watch_ids:
+                    raise self.fail(
+                        f"subscriber[{i}] ({sub.name}).watch", f"no [[watch]] with id {wid!r}"
+                    )
+
+    def database(self, configured: str | None) -> Path:
+        if configured is None:
+            return default_database()
+        path = Path(configured).expanduser()
+        return path if path.is_absolute() else (self.path.parent / path).resolve()
