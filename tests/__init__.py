@@ -1,0 +1,1 @@
+"""wirewatch's test suite (a package so ``tests.fixturesite`` imports the same way everywhere)."""
