@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
 from lxml import html as lxml_html
 from lxml.cssselect import CSSSelector
 
@@ -21,6 +22,9 @@ _LINK_PATTERNS = [
         "article h1 a, article h2 a, article h3 a",
         "main h2 a, main h3 a, #content h2 a, #content h3 a, #main h2 a, #main h3 a",
     )
+] + [
+    # Teaser cards that wrap the heading in the link: <a href><h2>Title</h2></a>.
+    etree.XPath("//a[@href][.//h1 or .//h2 or .//h3 or .//h4]"),
 ]
 _NEXT_PATTERNS = [
     CSSSelector(css)

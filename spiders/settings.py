@@ -18,6 +18,8 @@ CONCURRENT_ITEMS = 4
 # Sites without a cookie wall; cookies only add state between runs.
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# A crawl child must not open listening ports of its own (Scrapy 2.19 remote control).
+REMOTE_CONTROL_ENABLED = False
 # Our own middleware retries with backoff and honours Retry-After; Scrapy's retries at once.
 RETRY_ENABLED = False
 DOWNLOADER_MIDDLEWARES = {

@@ -134,10 +134,12 @@ class SourceSpider(scrapy.Spider):
 
     def entry_requests(self) -> Iterator[Request]:
         state, full = self.context.state, self.context.full
+        feeds = self._feeds(state)
         if self.kind in ("auto", "wordpress") and not full and self._rest_usable(state):
             yield self.rest_request(state["api_root"], 1)
-        elif self.kind == "feed" and not self.context.walk_all and self._feeds(state):
-            yield self.feed_request(self._feeds(state)[0], 1)
+        elif self.kind in ("auto", "wordpress", "feed") and not self.context.walk_all and feeds:
+            # Known feed, no usable API: an unchanged site answers this one request with 304.
+            yield self.feed_request(feeds[0], 1)
         else:
             yield Request(
                 self.src.url, self.parse_start, errback=self.entry_error, dont_filter=True
@@ -159,8 +161,10 @@ class SourceSpider(scrapy.Spider):
         guess_api = found.is_wordpress or self.kind == "wordpress"
         if self.kind in ("auto", "wordpress") and not found.api_root and guess_api:
             found.api_root = urljoin(site_root(response.url), "wp-json/")
+        # A closed API stays remembered as closed until --full looks again.
+        reopen = {"rest_closed": False} if self.context.full else {}
         self.context.update_state(
-            **found.as_state(), rest_closed=False, discovered=_now(), start_url=response.url
+            **found.as_state(), **reopen, discovered=_now(), start_url=response.url
         )
         yield from self.after_discovery(response)
 
@@ -173,7 +177,7 @@ class SourceSpider(scrapy.Spider):
             yield self.feed_request(feeds[0], 1, fallback=response)
         elif self.kind == "sitemap":
             yield from self.sitemap_chain(response)
-        elif state.get("api_root"):
+        elif state.get("api_root") and not state.get("rest_closed"):
             yield from self.rest_or_term(state, response)
         else:
             yield from self.fallback(response)
@@ -351,11 +355,13 @@ class SourceSpider(scrapy.Spider):
 
     def feed_unusable(self, where: Response | Request, message: str) -> Iterator[Any]:
         start = where.meta.get("start_response")
-        if start is None:
-            self.context.entry_failed(where.url, message)
-            return
         self.context.error(where.url, "feed", message)
-        yield from self.parse_listing(start)
+        if start is not None:
+            yield from self.parse_listing(start)
+        else:
+            # The remembered feed is gone: forget it and read the listings instead.
+            self.context.update_state(feeds=[])
+            yield Request(self.src.url, self.parse_listing, errback=self.entry_error)
 
     # -- sitemaps --------------------------------------------------------------
 
