@@ -100,6 +100,7 @@ class CrawlContext:
             # Only a clean run may make the next one skip pages by their validators.
             for url, (etag, modified) in self._validators.items():
                 storage.save_validators(self.db, url, etag, modified)
+        storage.update_search_index(self.db)
         storage.finish_run(
             self.db,
             self.run_id,

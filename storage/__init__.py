@@ -16,26 +16,31 @@ from storage.crawlstate import (
     get_validators,
     known_article,
     known_external_ids,
+    mark_interrupted_runs,
     record_error,
     save_validators,
     set_source_state,
     start_run,
 )
-from storage.db import SCHEMA_VERSION, SchemaTooNew, StorageError, open_db
+from storage.db import SCHEMA_VERSION, SchemaTooNew, StorageError, open_db, write_transaction
 from storage.eventdates import event_date
-from storage.ingest import IngestResult, ingest
+from storage.fts import rebuild_search_index, update_search_index
+from storage.ingest import IngestResult, OnNewItem, ingest
 from storage.model import Article, Paragraph
-from storage.normalise import content_hash, normalise
+from storage.normalise import article_hash, content_hash, normalise
 from storage.queries import list_items, list_runs, source_status
+from storage.times import utcnow_iso
 from storage.urls import canonical_url
 
 __all__ = [
     "SCHEMA_VERSION",
     "Article",
     "IngestResult",
+    "OnNewItem",
     "Paragraph",
     "SchemaTooNew",
     "StorageError",
+    "article_hash",
     "canonical_url",
     "content_hash",
     "event_date",
@@ -47,11 +52,16 @@ __all__ = [
     "known_external_ids",
     "list_items",
     "list_runs",
+    "mark_interrupted_runs",
     "normalise",
     "open_db",
+    "rebuild_search_index",
     "record_error",
     "save_validators",
     "set_source_state",
     "source_status",
     "start_run",
+    "update_search_index",
+    "utcnow_iso",
+    "write_transaction",
 ]

@@ -1,0 +1,144 @@
+"""Opening the database, and the transactions every write goes through.
+
+Two processes write to one file (the daemon and a crawl child), so the database
+runs in WAL mode with a busy timeout, and writers take the write lock up front
+(:func:`write_transaction`): a transaction that reads first and writes later
+cannot wait for a lock another writer holds; SQLite fails it at once with
+"database is locked", whatever the busy timeout.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from storage.migrations import MIGRATIONS, SCHEMA_VERSION
+
+# SCHEMA_VERSION lives beside the migrations it counts; it is public from here.
+__all__ = ["SCHEMA_VERSION", "SchemaTooNew", "StorageError", "open_db", "write_transaction"]
+
+#: How long (ms) a writer waits for another's lock before failing; a crawl's
+#: ingest and the daemon's outbox writes are short, so this is generous.
+BUSY_TIMEOUT_MS = 30_000
+
+#: WAL pages (4 KiB) written before a commit copies them into the database and
+#: fsyncs. SQLite's default of 1000 made those checkpoints about a third of
+#: ingest's time (bench/ingest.py); 10,000 (a WAL of up to ~40 MB) made ingest
+#: about 1.25x faster.
+WAL_AUTOCHECKPOINT_PAGES = 10_000
+
+MEMORY = ":memory:"
+
+
+class StorageError(Exception):
+    """Base of the errors this package raises on purpose."""
+
+
+class SchemaTooNew(StorageError):
+    """The database was written by a newer wirewatch; this one must not touch it."""
+
+    def __init__(self, path: str | Path, found: int, known: int) -> None:
+        super().__init__(
+            f"{path}: database schema version {found} is newer than this wirewatch "
+            f"knows ({known}); upgrade wirewatch"
+        )
+        self.path = path
+        self.found = found
+        self.known = known
+
+
+def open_db(path: str | Path) -> Database:
+    """Open (creating if needed) the wirewatch database at ``path``, migrated and ready.
+
+    A new file is created readable by its owner only: what it collects, and the
+    alert outbox with subscriber addresses, are nobody else's business.
+    ``":memory:"`` gives a private in-memory database for tests.
+
+    :raises SchemaTooNew: the file records a schema version newer than this code.
+    """
+    memory = str(path) == MEMORY
+    if not memory:
+        _create_private(Path(path))
+    db = Database(MEMORY if memory else Path(path))
+    try:
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        found = _user_version(db)
+        if found > SCHEMA_VERSION:
+            raise SchemaTooNew(path, found, SCHEMA_VERSION)
+        _configure(db)
+        _migrate(db)
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _create_private(path: Path) -> None:
+    """Create ``path`` and its parent directories; a new file gets mode 0o600.
+
+    SQLite gives the -wal and -shm files the mode of the database file.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    try:
+        os.fchmod(fd, 0o600)  # the umask may have taken bits away; make it exact
+    finally:
+        os.close(fd)
+
+
+def _configure(db: Database) -> None:
+    """Set the per-connection pragmas; WAL itself persists in the file."""
+    db.enable_wal()  # must not run inside a transaction: open_db is the place
+    db.execute("PRAGMA synchronous = NORMAL")  # with WAL: durable except on power loss
+    db.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
+    db.execute("PRAGMA foreign_keys = ON")
+
+
+def _user_version(db: Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def _migrate(db: Database) -> None:
+    """Apply pending migrations under the write lock, then record the schema version.
+
+    Holding the lock makes two processes opening a new file at once take turns:
+    the second finds nothing pending. (A future migration registered with
+    ``transactional=False``, such as a VACUUM, would need to run outside it.)
+    """
+    if not MIGRATIONS.pending(db) and _user_version(db) == SCHEMA_VERSION:
+        return
+    with write_transaction(db):
+        MIGRATIONS.apply(db)
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+@contextlib.contextmanager
+def write_transaction(db: Database) -> Iterator[Database]:
+    """Like ``db.atomic()``, but starting with ``BEGIN IMMEDIATE``.
+
+    Taking the write lock before the first read makes a concurrent writer wait
+    (up to the busy timeout) instead of failing. Inside an open transaction it
+    nests as a savepoint, exactly as ``db.atomic()`` does.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.rollback()
+        raise
+    try:
+        db.conn.execute("COMMIT")
+    except BaseException:
+        db.rollback()
+        raise

@@ -1,0 +1,169 @@
+"""The database schema, as an ordered list of migrations.
+
+One function per change, each applied once in its own transaction and recorded in
+``_sqlite_migrations``. Never edit a migration that has shipped: add a new one and
+bump :data:`SCHEMA_VERSION` (``tests/test_storage_db.py`` checks they agree).
+
+Conventions: timestamps are ISO 8601 text (see :mod:`storage.times`), JSON columns
+hold text written by ``json.dumps``, booleans are 0/1 integers.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+MIGRATIONS = Migrations("wirewatch")
+
+#: The number of migrations above; written to ``PRAGMA user_version`` so that an
+#: older wirewatch refuses a database a newer one has changed.
+SCHEMA_VERSION = 1
+
+_INITIAL = """
+CREATE TABLE sources (
+    name TEXT PRIMARY KEY,
+    state TEXT NOT NULL DEFAULT '{}',          -- JSON: discovered endpoints, cursors
+    created TEXT NOT NULL
+);
+
+CREATE TABLE articles (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    url TEXT NOT NULL UNIQUE,                  -- canonical, see storage.urls
+    external_id TEXT,                          -- site-stable id such as 'wp:1234'
+    title TEXT,
+    author TEXT,
+    published TEXT,
+    modified TEXT,
+    categories TEXT NOT NULL DEFAULT '[]',     -- JSON list
+    tags TEXT NOT NULL DEFAULT '[]',           -- JSON list
+    content_hash TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    last_changed TEXT NOT NULL
+);
+CREATE INDEX idx_articles_source_external_id ON articles (source, external_id);
+CREATE INDEX idx_articles_source_content_hash ON articles (source, content_hash);
+
+CREATE TABLE article_urls (
+    url TEXT PRIMARY KEY,                      -- another URL of the article (canonical form)
+    article_id INTEGER NOT NULL REFERENCES articles (id)
+);
+
+CREATE TABLE versions (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles (id),
+    version INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,
+    title TEXT,
+    modified TEXT,
+    fetched_at TEXT NOT NULL,
+    paragraphs INTEGER NOT NULL,               -- how many occurrences this version has
+    UNIQUE (article_id, version)
+);
+
+CREATE TABLE items (
+    id INTEGER PRIMARY KEY,
+    hash TEXT NOT NULL UNIQUE,                 -- storage.normalise.content_hash of text
+    text TEXT NOT NULL,                        -- as first seen
+    event_date TEXT,                           -- ISO date the paragraph opens with
+    first_article_id INTEGER NOT NULL REFERENCES articles (id),
+    first_version_id INTEGER NOT NULL REFERENCES versions (id),
+    first_seen TEXT NOT NULL,
+    cluster INTEGER NOT NULL                   -- own id until near-duplicates are merged
+);
+CREATE INDEX idx_items_cluster ON items (cluster);
+
+CREATE TABLE occurrences (
+    version_id INTEGER NOT NULL REFERENCES versions (id),
+    position INTEGER NOT NULL,
+    item_id INTEGER NOT NULL REFERENCES items (id),
+    section TEXT,                              -- the heading the paragraph sat under
+    PRIMARY KEY (version_id, position)
+) WITHOUT ROWID;
+CREATE INDEX idx_occurrences_item_id ON occurrences (item_id);
+
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    source TEXT NOT NULL,
+    started TEXT NOT NULL,
+    finished TEXT,
+    status TEXT NOT NULL DEFAULT 'running'
+        CHECK (status IN ('running', 'ok', 'partial', 'failed', 'interrupted', 'timeout')),
+    full INTEGER NOT NULL DEFAULT 0,
+    pid INTEGER,
+    pages INTEGER NOT NULL DEFAULT 0,
+    requests INTEGER NOT NULL DEFAULT 0,
+    not_modified INTEGER NOT NULL DEFAULT 0,
+    new_articles INTEGER NOT NULL DEFAULT 0,
+    updated_articles INTEGER NOT NULL DEFAULT 0,
+    new_items INTEGER NOT NULL DEFAULT 0,
+    errors INTEGER NOT NULL DEFAULT 0,
+    message TEXT
+);
+CREATE INDEX idx_runs_source_started ON runs (source, started);
+
+CREATE TABLE run_errors (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs (id),
+    url TEXT,
+    kind TEXT NOT NULL,
+    message TEXT,
+    at TEXT NOT NULL
+);
+CREATE INDEX idx_run_errors_run_id ON run_errors (run_id);
+
+CREATE TABLE validators (
+    url TEXT PRIMARY KEY,                      -- exactly as requested, not canonicalised
+    etag TEXT,
+    last_modified TEXT,
+    checked TEXT NOT NULL
+);
+"""
+
+# Full-text search over items.text, indexed in batches (see storage.fts): new items
+# queue in items_fts_pending, filled by a trigger so no insert path can skip it.
+# The delete and update triggers touch the index only for items already in it.
+# `content="items"` as sqlite-utils writes it, so Table.detect_fts() finds it.
+_SEARCH = """
+CREATE VIRTUAL TABLE "items_fts" USING FTS5 (
+    "text",
+    tokenize='unicode61 remove_diacritics 2',
+    content="items"
+);
+
+CREATE TABLE items_fts_pending (
+    item_id INTEGER PRIMARY KEY                -- an item not yet in items_fts
+);
+
+CREATE TRIGGER "items_ai" AFTER INSERT ON items BEGIN
+    INSERT INTO items_fts_pending (item_id) VALUES (new.id);
+END;
+
+CREATE TRIGGER "items_ad" AFTER DELETE ON items BEGIN
+    INSERT INTO "items_fts" ("items_fts", rowid, "text")
+        SELECT 'delete', old.id, old.text
+        WHERE NOT EXISTS (SELECT 1 FROM items_fts_pending WHERE item_id = old.id);
+    DELETE FROM items_fts_pending WHERE item_id = old.id;
+END;
+
+CREATE TRIGGER "items_au" AFTER UPDATE OF text ON items BEGIN
+    INSERT INTO "items_fts" ("items_fts", rowid, "text")
+        SELECT 'delete', old.id, old.text
+        WHERE NOT EXISTS (SELECT 1 FROM items_fts_pending WHERE item_id = old.id);
+    INSERT OR IGNORE INTO items_fts_pending (item_id) VALUES (new.id);
+END;
+"""
+
+
+@MIGRATIONS()
+def m001_initial(db: Database) -> None:
+    """Create the tables for articles, items, crawl runs and HTTP validators, and search.
+
+    The schema is written as SQL rather than ``Table.create`` calls for the CHECK on
+    ``runs.status``, for triggers ``Table.enable_fts`` cannot express, and so that it
+    reads as the record of what the database holds. Never ``insert(replace=True)``
+    into ``items``: the implicit delete fires no trigger.
+    """
+    db.executescript(_INITIAL)
+    db.executescript(_SEARCH)
