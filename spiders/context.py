@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 import storage
-from storage import IngestResult
 from wirewatch.config import Source
 
 logger = logging.getLogger(__name__)
@@ -86,11 +85,12 @@ class CrawlContext:
         self.failures.append(f"{url}: {message}")
         self.error(url, "entry", message)
 
-    def stored(self, result: IngestResult) -> None:
-        self.counts.new_items += len(result.new_item_ids)
-        if result.status == "new":
+    def stored(self, status: str, new_items: int) -> None:
+        """Count one stored article: ``status`` is ingest's new / updated / unchanged."""
+        self.counts.new_items += new_items
+        if status == "new":
             self.counts.new_articles += 1
-        elif result.status == "updated":
+        elif status == "updated":
             self.counts.updated_articles += 1
 
     def finish(self, reason: str, requests: int) -> str:
@@ -100,7 +100,6 @@ class CrawlContext:
             # Only a clean run may make the next one skip pages by their validators.
             for url, (etag, modified) in self._validators.items():
                 storage.save_validators(self.db, url, etag, modified)
-        storage.update_search_index(self.db)
         storage.finish_run(
             self.db,
             self.run_id,

@@ -21,7 +21,7 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import scrapy
 from scrapy import Request, signals
@@ -45,6 +45,7 @@ from spiders.discovery import (
 )
 from spiders.feeds import feed_entries, is_post_sitemap, sitemap_entries
 from spiders.listing import parse_listing
+from spiders.worker import PageTask
 from storage import Article
 from wirewatch.config import Config, Crawl, Source, load_config
 
@@ -426,27 +427,17 @@ class SourceSpider(scrapy.Spider):
         return Request(url, self.parse_article, errback=self.page_error)
 
     def parse_article(self, response: Response) -> Iterator[Any]:
+        """Hand the page to the ingest worker, which extracts and stores it."""
         if not hasattr(response, "text"):
             self.context.error(response.url, "extraction", "not an HTML page")
             return
-        page = extract.extract_page(
-            response.body, response.url, selectors=self.selectors, encoding=response.encoding
-        )
-        if not page.body_found or not page.paragraphs:
-            self.context.error(response.url, "extraction", "no article body found on the page")
-            return
-        requested = (response.meta.get("redirect_urls") or [response.url])[0]
-        yield Article(
+        yield PageTask(
             source=self.src.name,
-            url=storage.canonical_url(_same_site(page.canonical, response.url)),
-            title=page.title,
-            paragraphs=page.paragraphs,
-            published=page.published,
-            modified=page.modified,
-            author=page.author,
-            categories=page.categories,
-            tags=page.tags,
-            fetched_url=requested,
+            url=response.url,
+            requested=(response.meta.get("redirect_urls") or [response.url])[0],
+            body=response.body,
+            encoding=response.encoding,
+            selectors=self.selectors,
         )
 
     def page_error(self, failure: Failure) -> None:
@@ -558,18 +549,6 @@ def _rest_terms(post: dict) -> tuple[list[str], list[str]]:
             elif name and term.get("taxonomy") == "post_tag":
                 tags.append(name)
     return categories, tags
-
-
-def _same_site(canonical: str | None, fetched: str) -> str:
-    """The page's canonical URL, unless it points at another site.
-
-    A republished copy's canonical often names the origin; taking it would make
-    the copy look like a new version of the original article.
-    """
-    if not canonical:
-        return fetched
-    host = (urlsplit(canonical).hostname or "").removeprefix("www.")
-    return canonical if host == (urlsplit(fetched).hostname or "").removeprefix("www.") else fetched
 
 
 def _now() -> str:

@@ -4,6 +4,7 @@ a capitalised host or an explicit default port never make a second article.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import SplitResult, unquote_plus, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
@@ -39,6 +40,9 @@ _TRACKING_PREFIXES = ("utm_",)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+# A crawl asks for the same URL's form several times (link, known check, ingest):
+# w3lib's canonicalisation costs ~60 us, so remember recent answers.
+@lru_cache(maxsize=8192)
 def canonical_url(url: str) -> str:
     """Return the canonical form of an absolute URL.
 

@@ -133,7 +133,7 @@ def test_lookup_order(tmp_path, monkeypatch):
 
 
 def test_packaged_default_config_is_valid(monkeypatch, tmp_path):
-    """The packaged default loads, lists the real sources, and keeps its database in the data dir."""
+    """The packaged default loads, lists the real sources, keeps its database in the data dir."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     loaded = cfg.load_config(cfg.DEFAULT_CONFIG)
     names = {s.name for s in loaded.sources}

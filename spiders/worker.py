@@ -1,0 +1,126 @@
+"""The paragraph work of a crawl, in a second process: extract each page, then ingest it.
+
+Scrapy's own work on a page already fills one core (pitfalls.md: ~3.5 ms a page);
+extraction and ingest cost about as much again. Done in the crawl's process they
+halve its speed; done here they use the machine's second core. The crawl process
+only fetches and hands over the raw page.
+
+Protocol: the crawl puts ``(key, task)`` on the task queue, a task being a
+:class:`PageTask` (a fetched page) or an :class:`~storage.Article` (already built,
+e.g. from the REST API); the worker answers ``Outcome`` on the result queue, in
+order. ``None`` on the task queue ends the worker. The worker imports no Scrapy.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import queue
+import signal
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import storage
+from spiders import extract
+from storage import Article
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PageTask:
+    """A fetched article page, as the worker needs it to make an Article of it."""
+
+    source: str
+    url: str
+    requested: str
+    body: bytes
+    encoding: str | None
+    selectors: extract.Selectors
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one task: stored (new/updated/unchanged), no body, or an error."""
+
+    key: int
+    url: str
+    status: str
+    new_items: int = 0
+    message: str | None = None
+
+
+def article_from_page(task: PageTask) -> Article | None:
+    """Extract an Article from a fetched page; None when the page has no article body."""
+    page = extract.extract_page(
+        task.body, task.url, selectors=task.selectors, encoding=task.encoding
+    )
+    if not page.body_found or not page.paragraphs:
+        return None
+    return Article(
+        source=task.source,
+        url=storage.canonical_url(same_site(page.canonical, task.url)),
+        title=page.title,
+        paragraphs=page.paragraphs,
+        published=page.published,
+        modified=page.modified,
+        author=page.author,
+        categories=page.categories,
+        tags=page.tags,
+        fetched_url=task.requested,
+    )
+
+
+def same_site(canonical: str | None, fetched: str) -> str:
+    """The page's canonical URL, unless it points at another site.
+
+    A republished copy's canonical often names the origin; taking it would make
+    the copy look like a new version of the original article.
+    """
+    if not canonical:
+        return fetched
+    host = (urlsplit(canonical).hostname or "").removeprefix("www.")
+    return canonical if host == (urlsplit(fetched).hostname or "").removeprefix("www.") else fetched
+
+
+def handle(db, key: int, task: PageTask | Article) -> Outcome:
+    """Extract (for a page) and ingest one task; every failure becomes an Outcome."""
+    url = task.url
+    try:
+        article = task if isinstance(task, Article) else article_from_page(task)
+        if article is None:
+            return Outcome(key, url, "no-body", message="no article body found on the page")
+        result = storage.ingest(db, article)
+    except ValueError as exc:  # a configured selector that is not valid CSS
+        return Outcome(key, url, "error", message=f"extraction: {exc}")
+    except Exception as exc:
+        logger.exception("cannot store %s", url)
+        return Outcome(key, url, "error", message=f"{type(exc).__name__}: {exc}")
+    return Outcome(key, article.url, result.status, len(result.new_item_ids))
+
+
+def serve(database: str, tasks, results) -> None:
+    """The worker's main loop: tasks in, outcomes out, until ``None`` or the crawl is gone."""
+    # Ctrl-C reaches the whole process group; the crawl process handles it and then
+    # ends this worker in order. SIGTERM keeps its default: a transaction cut short
+    # is rolled back by SQLite, so nothing half-stored remains.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    db = storage.open_db(database)
+    try:
+        while (message := _next(tasks)) is not None:
+            results.put(handle(db, *message))
+        storage.update_search_index(db)
+    finally:
+        db.close()
+        results.put(None)
+
+
+def _next(tasks):
+    """The next task; None when told to stop or when the crawl process has died."""
+    parent = multiprocessing.parent_process()
+    while True:
+        try:
+            return tasks.get(timeout=1.0)
+        except queue.Empty:
+            if parent is not None and not parent.is_alive():
+                return None
