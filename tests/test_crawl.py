@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import date
 
 import pytest
 
-from tests.crawling import last_run, rows, wirewatch, write_config
+from tests.crawling import ROOT, last_run, rows, wirewatch, write_config
 from tests.fixturesite import reference_normalise
 
 
@@ -341,3 +344,39 @@ def test_status_lists_each_source_with_its_last_run(crawled):
     assert set(by_source) == {"a", "b", "c"}
     assert by_source["a"]["result"] == "ok"
     assert by_source["a"]["new_items"] > 0 and by_source["a"]["next_run"]
+
+
+def test_scrapy_list_and_scrapy_crawl_store_through_the_same_pipeline(tmp_path, site_c):
+    """From the repository root, `scrapy list` names the spiders and `scrapy crawl` stores."""
+    config = write_config(tmp_path, {"c": {"url": site_c.root + "news/", "kind": "html"}})
+    env = {**os.environ, "WIREWATCH_CONFIG": str(config), "PYTHONPATH": str(ROOT)}
+    listed = subprocess.run(
+        [sys.executable, "-m", "scrapy", "list"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert set(listed.stdout.split()) == {"source", "wordpress", "feed", "sitemap", "html"}
+    crawl = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "source",
+            "-a",
+            "source=c",
+            "-s",
+            "LOG_LEVEL=WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert crawl.returncode == 0, crawl.stderr
+    run = last_run(config, "c")
+    assert run["status"] == "ok" and run["new_articles"] == len(site_c.posts)
