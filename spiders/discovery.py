@@ -19,6 +19,7 @@ WELL_KNOWN_FEEDS = ("/feed/", "/?feed=rss2")
 WELL_KNOWN_SITEMAPS = ("/wp-sitemap.xml", "/sitemap_index.xml", "/sitemap.xml")
 _TERM_LINK = re.compile(r"/wp/v2/(categories|tags)/(\d+)")
 _BODY_TERM = re.compile(r"\b(category|tag)-(\d+)\b")
+_LINK_HEADER = re.compile(r'<([^>]+)>\s*;\s*rel="?([^";]+)"?')
 _PATH_TERM = re.compile(r"/(category|tag)/(?:[^/]+/)*([^/]+)/?$")
 
 
@@ -42,10 +43,15 @@ class Discovery:
         }
 
 
-def discover(body: str, url: str) -> Discovery:
-    """Read the start page at ``url`` for the REST root, feeds and the archive's term."""
+def discover(body: str, url: str, link_headers: list[str] | None = None) -> Discovery:
+    """Read the start page at ``url`` for the REST root, feeds and the archive's term.
+
+    ``link_headers`` are the response's HTTP ``Link`` headers: WordPress announces its
+    API there too, which survives plugins that strip the ``<link>`` tag from the page.
+    """
     doc = lxml_html.fromstring(body or "<html></html>", base_url=url)
     found = Discovery()
+    found.api_root = _api_from_headers(link_headers or [], url)
     for link in doc.iter("link"):
         rel = (link.get("rel") or "").lower().split()
         href = (link.get("href") or "").strip()
@@ -68,6 +74,15 @@ def discover(body: str, url: str) -> Discovery:
         found.term = _term_from(body_class, url)
     # The site-wide feed is listed after an archive's own feed; keep the archive's first.
     return found
+
+
+def _api_from_headers(headers: list[str], url: str) -> str | None:
+    for header in headers:
+        for part in header.split(","):
+            match = _LINK_HEADER.match(part.strip())
+            if match and "https://api.w.org/" in match.group(2).split():
+                return urljoin(url, match.group(1))
+    return None
 
 
 def _is_comments_feed(link, href: str) -> bool:

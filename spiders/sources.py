@@ -158,14 +158,20 @@ class SourceSpider(scrapy.Spider):
     def parse_start(self, response: Response) -> Iterator[Any]:
         """Read the start page: where the API, feeds and archive term are; pick a strategy."""
         self.context.entry_ok = True
-        found = discover(response.text, response.url)
+        links = [h.decode("latin-1") for h in response.headers.getlist(b"Link")]
+        found = discover(response.text, response.url, links)
         guess_api = found.is_wordpress or self.kind == "wordpress"
-        if self.kind in ("auto", "wordpress") and not found.api_root and guess_api:
+        guessed = self.kind in ("auto", "wordpress") and not found.api_root and guess_api
+        if guessed:
             found.api_root = urljoin(site_root(response.url), "wp-json/")
         # A closed API stays remembered as closed until --full looks again.
         reopen = {"rest_closed": False} if self.context.full else {}
         self.context.update_state(
-            **found.as_state(), **reopen, discovered=_now(), start_url=response.url
+            **found.as_state(),
+            **reopen,
+            api_guessed=guessed,
+            discovered=_now(),
+            start_url=response.url,
         )
         yield from self.after_discovery(response)
 
@@ -297,12 +303,19 @@ class SourceSpider(scrapy.Spider):
     def rest_unusable(self, response: Response | None, request: Request | None = None) -> Any:
         """The API is closed or broken: remember that, and read the site another way."""
         status = response.status if response is not None else None
+        where = response if response is not None else request
+        start = where.meta.get("start_response") if where is not None else None
+        state = self.context.state
+        if status == 404 and state.get("api_guessed") and "rest_route=" not in state["api_root"]:
+            # No /wp-json/ (plain permalinks, no rewrite rules): the query form always works.
+            plain = site_root(state["api_root"]) + "?rest_route=/"
+            self.context.update_state(api_root=plain)
+            yield self.rest_request(plain, 1, start=start)
+            return
         if status in (401, 403):
             self.context.update_state(rest_closed=True)
         elif status is not None and status != 404:
             self.context.error(response.url, "rest", f"REST API answered HTTP {status}")
-        where = response if response is not None else request
-        start = where.meta.get("start_response") if where is not None else None
         if start is not None:
             yield from self.fallback(start)
         else:

@@ -11,7 +11,12 @@ from datetime import date
 import pytest
 
 from tests.crawling import ROOT, last_run, rows, wirewatch, write_config
-from tests.fixturesite import reference_normalise
+from tests.fixturesite import (
+    generate_site_posts,
+    make_bench_site,
+    make_site_a,
+    reference_normalise,
+)
 
 
 def trio_config(tmp_path, sites, **crawl):
@@ -61,6 +66,10 @@ def test_every_article_is_stored_once_with_exactly_its_paragraphs(crawled):
         assert sorted(stored) == sorted(expected), site.name
         for url, paragraphs in expected.items():
             assert stored[url] == paragraphs, url
+    distinct = {
+        reference_normalise(p) for site in sites for e in site.expected() for p in e.paragraphs
+    }
+    assert rows(config, "select count(*) n from items")[0]["n"] == len(distinct)
 
 
 def test_no_boilerplate_line_becomes_an_item(crawled):
@@ -380,3 +389,42 @@ def test_scrapy_list_and_scrapy_crawl_store_through_the_same_pipeline(tmp_path, 
     assert crawl.returncode == 0, crawl.stderr
     run = last_run(config, "c")
     assert run["status"] == "ok" and run["new_articles"] == len(site_c.posts)
+
+
+@pytest.fixture
+def big_site():
+    """A 500-article WordPress-like site whose REST API is closed: feed, sitemap, listings."""
+    with make_bench_site(500) as site:
+        yield site
+
+
+def test_500_article_site_rerun_and_one_new_post(tmp_path, big_site):
+    """On 500 articles an unchanged rerun makes at most 5 requests; a new post costs a few."""
+    config = write_config(tmp_path, {"big": {"url": big_site.root}})
+    assert wirewatch(config, "crawl").code == 0
+    assert last_run(config, "big")["new_articles"] == 500
+    big_site.clear_log()
+    assert wirewatch(config, "crawl").code == 0
+    assert len(big_site.requests) <= 5, big_site.paths()
+    post = big_site.publish()
+    big_site.clear_log()
+    assert wirewatch(config, "crawl").code == 0
+    fetched = big_site.paths()
+    assert big_site.url_of(post).split("/", 3)[3] in {p.lstrip("/") for p in fetched}
+    assert len(fetched) <= 6, fetched
+    run = last_run(config, "big")
+    assert (run["new_articles"], run["status"]) == (1, "ok")
+
+
+def test_unannounced_api_is_found_at_the_query_form(tmp_path):
+    """A WordPress site hiding its API link and serving no /wp-json/ is read via ?rest_route=."""
+    site = make_site_a(
+        generate_site_posts(15, seed=3), announce_api=False, wp_json_path=False, name="hidden"
+    )
+    with site:
+        config = write_config(tmp_path, {"hidden": {"url": site.root}})
+        assert wirewatch(config, "crawl").code == 0
+        rest = [r for r in site.requests if "rest_route=" in r.target and r.status == 200]
+        assert rest, site.paths()
+        assert last_run(config, "hidden")["new_articles"] == 15
+        assert not any("/wp-sitemap" in r.target for r in site.requests)

@@ -105,6 +105,8 @@ def make_site_a(
     private_page: bool = True,
     port: int = 0,
     name: str = "a",
+    announce_api: bool = True,
+    wp_json_path: bool = True,
 ) -> FixtureSite:
     """The origin blog serving ``posts`` (theme A, pretty permalinks, REST API, UTC-5)."""
     config = WordPressConfig(
@@ -116,6 +118,8 @@ def make_site_a(
         categories={"Uncategorized": 1, "Weekly Update": 3, "Analysis": 5},
         sitemap_page_size=sitemap_page_size,
         private_page=private_page,
+        announce_api=announce_api,
+        wp_json_path=wp_json_path,
     )
     return FixtureSite(
         name,

@@ -153,8 +153,7 @@ def _head(ctx: WordPressApp, title: str, canonical: str, extra: str = "") -> str
 <link rel="alternate" type="application/rss+xml" title="{name} &raquo; Feed" href="{ctx.feed_url()}" />
 <link rel="alternate" type="application/rss+xml" title="{name} &raquo; Comments Feed" href="{ctx.comments_feed_url()}" />
 <link rel='stylesheet' id='twentysixteen-style-css' href='{ctx.root}/wp-content/themes/twentysixteen/style.css?ver=4.9.8' type='text/css' media='all' />
-<link rel='https://api.w.org/' href='{ctx.rest_url("/")}' />
-<link rel="EditURI" type="application/rsd+xml" title="RSD" href="{ctx.root}/xmlrpc.php?rsd" />
+{ctx.api_link()}<link rel="EditURI" type="application/rsd+xml" title="RSD" href="{ctx.root}/xmlrpc.php?rsd" />
 <meta name="generator" content="WordPress 4.9.8" />
 </head>
 """  # noqa: E501

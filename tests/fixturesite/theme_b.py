@@ -135,8 +135,7 @@ def _head(ctx: WordPressApp, title: str, canonical: str, extra: str = "") -> str
 {extra}<!-- / Yoast SEO plugin. -->
 <link rel="alternate" type="application/rss+xml" title="{name} &raquo; Feed" href="{ctx.feed_url()}" />
 <link rel='stylesheet' id='td-theme-css' href='{ctx.root}/wp-content/themes/Newsmag/style.css?ver=4.4' type='text/css' media='all' />
-<link rel='https://api.w.org/' href='{ctx.rest_url("/")}' />
-<meta name="generator" content="WordPress 5.0.3" />
+{ctx.api_link()}<meta name="generator" content="WordPress 5.0.3" />
 </head>
 """  # noqa: E501
 

@@ -60,6 +60,8 @@ class WordPressConfig:
     per_page: int = 10
     sitemap_page_size: int = 2000
     private_page: bool = False  # serve /private/briefings/, linked but disallowed
+    announce_api: bool = True  # the <link rel="https://api.w.org/"> tag and Link header
+    wp_json_path: bool = True  # serve /wp-json/ (False: only ?rest_route= answers)
 
 
 @dataclass
@@ -136,6 +138,12 @@ class WordPressApp:
     def comments_feed_url(self) -> str:
         return f"{self.root}/comments/feed/" if self.pretty else f"{self.root}/?feed=comments-rss2"
 
+    def api_link(self) -> str:
+        """The REST API's <link> tag for the page head, unless this site hides it."""
+        if not self.config.announce_api:
+            return ""
+        return f"<link rel='https://api.w.org/' href='{self.rest_url('/')}' />\n"
+
     def rest_url(self, route: str = "/") -> str:
         if self.pretty:
             return f"{self.root}/wp-json{route}"
@@ -202,7 +210,7 @@ class WordPressApp:
         path, query = req.path, req.query
         if "rest_route" in query:
             return restapi.handle(self, req, query["rest_route"] or "/")
-        if path == "/wp-json" or path.startswith("/wp-json/"):
+        if self.config.wp_json_path and (path == "/wp-json" or path.startswith("/wp-json/")):
             return restapi.handle(self, req, path[len("/wp-json") :] or "/")
         if path == "/robots.txt":
             return sitemaps.robots(self)
@@ -310,10 +318,9 @@ class WordPressApp:
 
     # -- pages ------------------------------------------------------------------------
     def post_page(self, post: Post) -> Response:
-        headers = [
-            ("Link", f'<{self.rest_url("/")}>; rel="https://api.w.org/"'),
-            ("Link", f"<{self.shortlink(post)}>; rel=shortlink"),
-        ]
+        headers = [("Link", f"<{self.shortlink(post)}>; rel=shortlink")]
+        if self.config.announce_api:
+            headers.insert(0, ("Link", f'<{self.rest_url("/")}>; rel="https://api.w.org/"'))
         resp = messages.html(self.theme.article_page(self, post), headers=headers)
         resp.post_id = post.id
         if self.site.html_validators:
