@@ -30,14 +30,16 @@ class WorkerGone(Exception):
 class IngestWorker:
     """The crawl's side of the worker: submit tasks, await their outcomes."""
 
-    def __init__(self, database: Path, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(
+        self, config_path: Path, send_alerts: bool, loop: asyncio.AbstractEventLoop
+    ) -> None:
         # spawn, not fork: this process runs a reactor and threads.
         context = multiprocessing.get_context("spawn")
         self._tasks = context.Queue()
         self._results = context.Queue()
         self._process = context.Process(
             target=serve,
-            args=(str(database), self._tasks, self._results),
+            args=(str(config_path), send_alerts, self._tasks, self._results),
             name="wirewatch-ingest",
             daemon=True,
         )
@@ -107,8 +109,10 @@ class IngestPipeline:
         return cls(crawler)
 
     def open_spider(self) -> None:
-        database = self.crawler.spider.config.database
-        self.worker = IngestWorker(database, asyncio.get_event_loop())
+        spider = self.crawler.spider
+        self.worker = IngestWorker(
+            spider.config.path, not spider.no_alerts, asyncio.get_event_loop()
+        )
 
     def close_spider(self) -> None:
         if self.worker is not None:

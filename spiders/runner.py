@@ -36,6 +36,7 @@ def run_crawls(
     names: list[str],
     *,
     full: bool = False,
+    no_alerts: bool = False,
     log_level: str = "WARNING",
     progress: bool = False,
 ) -> dict[str, str]:
@@ -46,7 +47,13 @@ def run_crawls(
     for source in sources:
         crawler = process.create_crawler(spider_for(source))
         crawlers[source.name] = crawler
-        process.crawl(crawler, source=source.name, config=str(config.path), full=full)
+        process.crawl(
+            crawler,
+            source=source.name,
+            config=str(config.path),
+            full=full,
+            no_alerts=no_alerts,
+        )
     process.start()
     return {name: _status(crawler) for name, crawler in crawlers.items()}
 
@@ -63,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("sources", nargs="*", help="source names; default: all enabled")
     parser.add_argument("--config", help="config file")
     parser.add_argument("--full", action="store_true", help="walk the whole archive")
+    parser.add_argument("--no-alerts", action="store_true", help="store and match, alert no one")
     parser.add_argument("--log-level", default="WARNING", help="Scrapy's log level")
     parser.add_argument("--progress", action="store_true", help="progress line on a terminal")
     args = parser.parse_args(argv)
@@ -77,7 +85,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc.args[0]}", file=sys.stderr)
         return 2
     statuses = run_crawls(
-        config, args.sources, full=args.full, log_level=args.log_level, progress=args.progress
+        config,
+        args.sources,
+        full=args.full,
+        no_alerts=args.no_alerts,
+        log_level=args.log_level,
+        progress=args.progress,
     )
     return 0 if statuses and all(s == "ok" for s in statuses.values()) else 1
 

@@ -85,6 +85,7 @@ class SourceSpider(scrapy.Spider):
     src: Source
     context: CrawlContext
     status: str | None = None
+    no_alerts: bool = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SourceSpider:
@@ -96,7 +97,8 @@ class SourceSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.config, spider.src = config, source
         spider.allowed_domains = source.domains
-        full = str(kwargs.get("full", "")).lower() in ("1", "true", "yes")
+        full = _flag(kwargs.get("full"))
+        spider.no_alerts = _flag(kwargs.get("no_alerts"))
         spider.context = CrawlContext(storage.open_db(config.database), source, full=full)
         crawler.signals.connect(spider.on_response, signal=signals.response_received)
         crawler.signals.connect(spider.on_closed, signal=signals.spider_closed)
@@ -494,6 +496,11 @@ def spider_for(source: Source) -> type[SourceSpider]:
 
 
 # -- small helpers ---------------------------------------------------------------
+
+
+def _flag(value: object) -> bool:
+    """A spider argument (-a name=1) as a boolean."""
+    return str(value or "").lower() in ("1", "true", "yes")
 
 
 def _meta(start: Response) -> dict:

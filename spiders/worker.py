@@ -83,14 +83,14 @@ def same_site(canonical: str | None, fetched: str) -> str:
     return canonical if host == (urlsplit(fetched).hostname or "").removeprefix("www.") else fetched
 
 
-def handle(db, key: int, task: PageTask | Article) -> Outcome:
+def handle(db, key: int, task: PageTask | Article, on_new_item=None) -> Outcome:
     """Extract (for a page) and ingest one task; every failure becomes an Outcome."""
     url = task.url
     try:
         article = task if isinstance(task, Article) else article_from_page(task)
         if article is None:
             return Outcome(key, url, "no-body", message="no article body found on the page")
-        result = storage.ingest(db, article)
+        result = storage.ingest(db, article, on_new_item=on_new_item)
     except ValueError as exc:  # a configured selector that is not valid CSS
         return Outcome(key, url, "error", message=f"extraction: {exc}")
     except Exception as exc:
@@ -99,16 +99,25 @@ def handle(db, key: int, task: PageTask | Article) -> Outcome:
     return Outcome(key, article.url, result.status, len(result.new_item_ids))
 
 
-def serve(database: str, tasks, results) -> None:
-    """The worker's main loop: tasks in, outcomes out, until ``None`` or the crawl is gone."""
+def serve(config_path: str, send_alerts: bool, tasks, results) -> None:
+    """The worker's main loop: tasks in, outcomes out, until ``None`` or the crawl is gone.
+
+    The watchlist router is built here, from the config, so that matching and
+    enqueueing alerts happen in ingest's transaction, in this process.
+    """
+    from alerts.routing import Router
+    from wirewatch.config import load_config
+
+    config = load_config(config_path)
+    router = Router(config, send_alerts=send_alerts)
     # Ctrl-C reaches the whole process group; the crawl process handles it and then
     # ends this worker in order. SIGTERM keeps its default: a transaction cut short
     # is rolled back by SQLite, so nothing half-stored remains.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    db = storage.open_db(database)
+    db = storage.open_db(config.database)
     try:
         while (message := _next(tasks)) is not None:
-            results.put(handle(db, *message))
+            results.put(handle(db, *message, on_new_item=router))
         storage.update_search_index(db)
     finally:
         db.close()

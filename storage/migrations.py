@@ -16,7 +16,7 @@ MIGRATIONS = Migrations("wirewatch")
 
 #: The number of migrations above; written to ``PRAGMA user_version`` so that an
 #: older wirewatch refuses a database a newer one has changed.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _INITIAL = """
 CREATE TABLE sources (
@@ -167,3 +167,50 @@ def m001_initial(db: Database) -> None:
     """
     db.executescript(_INITIAL)
     db.executescript(_SEARCH)
+
+
+_ALERTS = """
+CREATE TABLE mentions (
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    watch_id TEXT NOT NULL,
+    name TEXT NOT NULL,                        -- the text that matched, as the item has it
+    start INTEGER NOT NULL,                    -- offsets into items.text, end exclusive
+    "end" INTEGER NOT NULL,
+    PRIMARY KEY (item_id, watch_id, start)
+) WITHOUT ROWID;
+CREATE INDEX mentions_watch ON mentions (watch_id, item_id);
+
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    subscriber TEXT NOT NULL,
+    cluster INTEGER NOT NULL,                  -- every copy of an item shares it
+    item_id INTEGER NOT NULL REFERENCES items(id),
+    channel TEXT NOT NULL,                     -- hash of the notify URL as the config writes it
+    channel_label TEXT NOT NULL,               -- Apprise's privacy form: no secrets
+    watch_ids TEXT NOT NULL,                   -- JSON list: what matched for this subscriber
+    state TEXT NOT NULL DEFAULT 'pending'
+        CHECK (state IN ('pending', 'sending', 'sent', 'failed', 'unknown')),
+    due TEXT NOT NULL,                         -- not before: a digest time, the end of quiet hours
+    grouped INTEGER NOT NULL DEFAULT 0,        -- 1: goes out in one message with the others due
+    tries INTEGER NOT NULL DEFAULT 0,
+    next_try TEXT,                             -- after a failure: when to try again
+    last_error TEXT,
+    created TEXT NOT NULL,
+    sending_since TEXT,
+    sent TEXT,
+    message TEXT,                              -- id shared by the rows sent in one message
+    UNIQUE (subscriber, cluster, channel)
+);
+CREATE INDEX outbox_state ON outbox (state, due);
+"""
+
+
+@MIGRATIONS()
+def m002_alerts(db: Database) -> None:
+    """Watchlist mentions with their spans, and the alert outbox.
+
+    The outbox is written in the same transaction as the item that caused it, one
+    row per subscriber, cluster and notify URL; the UNIQUE key is what makes a
+    second enqueue of the same news for the same channel impossible.
+    """
+    db.executescript(_ALERTS)

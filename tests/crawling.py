@@ -22,8 +22,13 @@ class CrawlResult:
     stderr: str
 
 
-def write_config(tmp_path: Path, sources: dict[str, dict], **crawl: object) -> Path:
-    """A config crawling the given sources politely fast: no delay, no throttle."""
+def write_config(
+    tmp_path: Path, sources: dict[str, dict], *, extra: str = "", **crawl: object
+) -> Path:
+    """A config crawling the given sources politely fast: no delay, no throttle.
+
+    ``extra`` is TOML appended as written ([[watch]], [[subscriber]] tables).
+    """
     settings = {"delay": "0s", "autothrottle": False, "timeout": "10s", **crawl}
     lines = ['[storage]\ndatabase = "ww.db"\n', "[crawl]"]
     lines += [f"{k} = {json.dumps(v)}" for k, v in settings.items()]
@@ -36,7 +41,7 @@ def write_config(tmp_path: Path, sources: dict[str, dict], **crawl: object) -> P
             lines.append("[source.selectors]")
             lines += [f"{k} = {json.dumps(v)}" for k, v in selectors.items()]
     path = tmp_path / "wirewatch.toml"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text("\n".join(lines) + "\n" + extra, encoding="utf-8")
     return path
 
 

@@ -349,8 +349,12 @@ def test_status_lists_each_source_with_its_last_run(crawled):
     """`status --json` gives each source's last result, counts and next run."""
     config, _ = crawled
     result = wirewatch(config, "status", "--json")
-    by_source = {r["source"]: r for r in map(json.loads, result.stdout.splitlines())}
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    by_source = {r["source"]: r for r in lines if "source" in r}
     assert set(by_source) == {"a", "b", "c"}
+    assert lines[-1] == {
+        "outbox": {"pending": 0, "sending": 0, "sent": 0, "failed": 0, "unknown": 0}
+    }
     assert by_source["a"]["result"] == "ok"
     assert by_source["a"]["new_items"] > 0 and by_source["a"]["next_run"]
 

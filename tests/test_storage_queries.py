@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from sqlite_utils import Database
@@ -20,6 +21,7 @@ from storage import (
     record_error,
     source_status,
     start_run,
+    store_mentions,
 )
 
 T0 = "2026-03-08T10:00:00+00:00"
@@ -102,8 +104,14 @@ def test_mentions_without_mentions_table(db: Database) -> None:
 def test_mentions_filter_and_field(db: Database) -> None:
     """With a mentions table, items list their watch ids and can be filtered by one."""
     derna = next(row for row in list_items(db) if row["text"] == DERNA)
-    db.table("mentions").insert_all(
-        [{"item_id": derna["id"], "watch_id": "derna"}, {"item_id": derna["id"], "watch_id": "lna"}]
+    start = DERNA.index("Derna")
+    store_mentions(
+        db,
+        derna["id"],
+        [
+            SimpleNamespace(watch_id="derna", name="Derna", start=start, end=start + 5),
+            SimpleNamespace(watch_id="lna", name="LNA", start=0, end=3),
+        ],
     )
     rows = list_items(db, mentions="derna")
     assert texts(rows) == [DERNA]

@@ -19,6 +19,8 @@ from typing import Any
 import click
 
 import storage
+from alerts.deliver import DeliveryReport, Redactor, deliver, send_apprise
+from alerts.render import format_for_url, render_test
 from wirewatch.config import STARTER_CONFIG, Config, ConfigError, load_config
 
 
@@ -101,35 +103,59 @@ def init(directory: str, force: bool) -> None:
 @cli.command()
 @click.argument("sources", nargs=-1)
 @click.option("--full", is_flag=True, help="Ignore what is known and walk the whole archive.")
+@click.option("--no-alerts", is_flag=True, help="Store and match, but alert no one (backfill).")
 @click.pass_context
-def crawl(ctx: click.Context, sources: tuple[str, ...], full: bool) -> None:
-    """Crawl now, in the foreground: all enabled sources, or those named.
+def crawl(ctx: click.Context, sources: tuple[str, ...], full: bool, no_alerts: bool) -> None:
+    """Crawl now, in the foreground, then deliver the alerts it raised.
 
-    Example: wirewatch crawl libya-analysis --full
+    All enabled sources, or those named. Example: wirewatch crawl libya-analysis --full
     """
     config = _config(ctx)
     _check_sources(config, sources)
     db = _open(config)
     before = db.execute("select coalesce(max(id), 0) from runs").fetchone()[0]
     db.close()
-    code = _run_child(config, list(sources), full=full, verbose=ctx.obj["verbose"])
+    code = _run_child(
+        config, list(sources), full=full, no_alerts=no_alerts, verbose=ctx.obj["verbose"]
+    )
     if code == 2:
         raise SystemExit(2)
     db = _open(config)
     runs = list(db.query("select * from runs where id > ? order by id", [before]))
+    report = None if no_alerts else deliver(db, config)
     db.close()
     _print_runs(runs)
-    if code != 0 or not runs or any(r["status"] != "ok" for r in runs):
+    undelivered = report is not None and _print_delivery(report)
+    if code != 0 or not runs or any(r["status"] != "ok" for r in runs) or undelivered:
         raise SystemExit(1)
 
 
-def _run_child(config: Config, sources: list[str], *, full: bool, verbose: int) -> int:
+def _print_delivery(report: DeliveryReport) -> bool:
+    """Say what a delivery pass did; True when some alert was not delivered."""
+    if report.skipped:
+        click.echo(f"alerts: not delivered here ({report.skipped})")
+        return False
+    if report.sent or report.retrying or report.failed or report.held:
+        click.echo(
+            f"alerts: {report.sent} sent in {report.messages} message(s), "
+            f"{report.held} held, {report.retrying} to retry, {report.failed} failed"
+        )
+    for error in report.errors:
+        click.echo(f"  {error}", err=True)
+    return bool(report.retrying or report.failed)
+
+
+def _run_child(
+    config: Config, sources: list[str], *, full: bool, no_alerts: bool, verbose: int
+) -> int:
     """Run the crawl in a child process (a Twisted reactor cannot be restarted)."""
     level = {0: "WARNING", 1: "INFO"}.get(verbose, "DEBUG")
     command = [sys.executable, "-m", "spiders.runner", "--config", str(config.path)]
     command += ["--log-level", level, *sources]
     if full:
         command.append("--full")
+    if no_alerts:
+        command.append("--no-alerts")
     if sys.stderr.isatty():
         command.append("--progress")
     return subprocess.call(command)
@@ -217,15 +243,21 @@ def status(ctx: click.Context, as_json: bool) -> None:
     config = _config(ctx)
     db = _open(config)
     known = {row["name"]: row for row in storage.source_status(db)}
+    outbox = storage.outbox_counts(db)
     db.close()
     rows = [_source_row(source, known.get(source.name, {})) for source in config.sources]
     if as_json:
         for row in rows:
             click.echo(json.dumps(row, default=str))
+        click.echo(json.dumps({"outbox": outbox}))
         return
     header = ("source", "last run", "result", "pages", "new items", "errors", "next run", "note")
     keys = ("source", "last_run", "result", "pages", "new_items", "errors", "next_run", "message")
     _table(header, [tuple(row.get(k) for k in keys) for row in rows])
+    click.echo(
+        f"alerts: {outbox['pending']} pending, {outbox['failed']} failed, "
+        f"{outbox['unknown']} unknown, {outbox['sent']} sent"
+    )
 
 
 def _source_row(source, known: dict[str, Any]) -> dict[str, Any]:
@@ -259,6 +291,122 @@ def _next_run(source, last_started: str | None) -> str:
 
     trigger = CronTrigger.from_crontab(source.schedule.cron, timezone="UTC")
     return trigger.get_next_fire_time(None, now).isoformat(timespec="seconds")
+
+
+@cli.group(invoke_without_command=True)
+@click.option("--pending", is_flag=True, help="Only alerts waiting to be sent.")
+@click.option("--failed", is_flag=True, help="Only alerts that failed or whose fate is unknown.")
+@click.option("--limit", type=int, default=100, show_default=True, help="At most this many.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.pass_context
+def alerts(ctx: click.Context, pending: bool, failed: bool, limit: int, as_json: bool) -> None:
+    """The alert outbox, newest first; `alerts retry` re-queues the failed ones.
+
+    Example: wirewatch alerts --failed
+    """
+    if ctx.invoked_subcommand:
+        return
+    states = [
+        *(["pending", "sending"] if pending else []),
+        *(["failed", "unknown"] if failed else []),
+    ]
+    db = _open(_config(ctx))
+    rows = storage.list_outbox(db, states=states or None, limit=limit)
+    db.close()
+    keys = (
+        "id",
+        "state",
+        "subscriber",
+        "channel_label",
+        "item_id",
+        "due",
+        "tries",
+        "sent",
+        "last_error",
+    )
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps({k: row[k] for k in (*keys, "cluster", "watch_ids", "created")}))
+        return
+    header = ("id", "state", "subscriber", "via", "item", "due", "tries", "sent", "error")
+    _table(header, [tuple(_shorten(str(r[k] or ""), 60) for k in keys) for r in rows])
+
+
+@alerts.command("retry")
+@click.pass_context
+def alerts_retry(ctx: click.Context) -> None:
+    """Re-queue failed alerts (and those whose delivery is unknown), then deliver.
+
+    Example: wirewatch alerts retry
+    """
+    config = _config(ctx.parent)
+    db = _open(config)
+    queued = storage.retry(db)
+    click.echo(f"re-queued {queued} alert(s)")
+    report = deliver(db, config)
+    db.close()
+    if _print_delivery(report):
+        raise SystemExit(1)
+
+
+@cli.command("notify-test")
+@click.argument("subscriber")
+@click.pass_context
+def notify_test(ctx: click.Context, subscriber: str) -> None:
+    """Send a test message through each of a subscriber's notify URLs.
+
+    Example: wirewatch notify-test analysts
+    """
+    config = _config(ctx)
+    found = next((s for s in config.subscribers if s.name == subscriber), None)
+    if found is None:
+        known = ", ".join(s.name for s in config.subscribers) or "none"
+        raise ConfigProblem(f"{config.path}: no subscriber named {subscriber!r} (known: {known})")
+    failures = 0
+    for channel in found.channels:
+        fmt = format_for_url(channel.url)
+        title, body = render_test(found.name, fmt)
+        delivered, error = send_apprise(channel.url, title, body, fmt)
+        failures += not delivered
+        outcome = "sent" if delivered else f"FAILED: {Redactor(config)(error or '')}"
+        click.echo(f"{channel.shown}: {outcome}")
+    if failures:
+        raise SystemExit(1)
+
+
+@cli.command()
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only items dated on or after.")
+@click.option("--send", is_flag=True, help="Queue and deliver the alerts found.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.pass_context
+def rematch(ctx: click.Context, since: datetime | None, send: bool, as_json: bool) -> None:
+    """Run the current watchlist over stored items: what would it have caught?
+
+    Example: wirewatch rematch --since 2026-10-21
+    """
+    from alerts.rematch import rematch as run_rematch
+
+    config = _config(ctx)
+    db = _open(config)
+    found = run_rematch(db, config, since=since.date() if since else None, send=send)
+    report = deliver(db, config) if send else None
+    db.close()
+    for name, items in found.would_alert.items():
+        if as_json:
+            for item in items:
+                click.echo(json.dumps({"subscriber": name, **item}, ensure_ascii=False))
+            continue
+        click.echo(f"{name}: {len(items)} item(s) would alert")
+        for item in items[:20]:
+            when = item["event_date"] or (item["published"] or "")[:10]
+            click.echo(
+                f"  {when}  {item['source']}  [{', '.join(item['watch'])}]  "
+                f"{_shorten(item['text'], 100)}"
+            )
+    if not as_json:
+        click.echo(f"{found.items} item(s) looked at, {found.matched} mention a watch")
+    if report is not None and _print_delivery(report):
+        raise SystemExit(1)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -11,6 +11,7 @@ by ``scrapy crawl`` can read the config without pulling in the command line.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tomllib
@@ -29,6 +30,11 @@ DEFAULT_CONFIG = Path(__file__).with_name("default.toml")
 STARTER_CONFIG = Path(__file__).with_name("starter.toml")
 _REQUIRED = object()
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def mask_url(url: str) -> str:
+    """A URL as written in the config, with any password in it replaced by ****."""
+    return re.sub(r"(://[^:/@\s]+:)[^@/\s]+@", r"\1****@", url)
 
 
 class ConfigError(Exception):
@@ -207,6 +213,19 @@ class Watch:
 
 
 @dataclass(frozen=True)
+class Channel:
+    """One notify URL. ``url`` holds secrets: never print it; ``shown`` is safe to print.
+
+    ``key`` is a hash of the URL as the config file writes it, before ${ENV}
+    expansion: stable when a password rotates, and no secret goes into the database.
+    """
+
+    key: str
+    url: str
+    shown: str
+
+
+@dataclass(frozen=True)
 class Subscriber:
     """Who is told of which watches, through which Apprise URLs, and how often."""
 
@@ -216,6 +235,7 @@ class Subscriber:
     digest: Digest
     quiet_hours: tuple | None
     max_per_hour: int | None
+    channels: list[Channel] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -240,6 +260,7 @@ class Ops:
 
     notify: list[str]
     failures_before_alert: int
+    channels: list[Channel] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -306,6 +327,7 @@ class _Loader:
         return ConfigError(self.path, key, problem)
 
     def build(self, raw: dict[str, Any]) -> Config:
+        written = raw
         raw = self.expand(raw, "")
         allowed = {"storage", "crawl", "source", "watch", "subscriber", "ops"}
         for key in raw:
@@ -319,10 +341,21 @@ class _Loader:
             for i, w in enumerate(self.array(raw, "watch"))
         ]
         subscribers = [
-            Subscriber(**self.table(s, "subscriber", f"subscriber[{i}]"))
+            Subscriber(
+                **(fields := self.table(s, "subscriber", f"subscriber[{i}]")),
+                channels=self.channels(
+                    fields["notify"], written["subscriber"][i]["notify"], f"subscriber[{i}]"
+                ),
+            )
             for i, s in enumerate(self.array(raw, "subscriber"))
         ]
-        ops = Ops(**self.table(raw.get("ops", {}), "ops", "ops"))
+        ops_fields = self.table(raw.get("ops", {}), "ops", "ops")
+        ops = Ops(
+            **ops_fields,
+            channels=self.channels(
+                ops_fields["notify"], written.get("ops", {}).get("notify", []), "ops"
+            ),
+        )
         self.check_unique("source", [s.name for s in sources], "name")
         self.check_unique("watch", [w.id for w in watches], "id")
         self.check_unique("subscriber", [s.name for s in subscribers], "name")
@@ -392,6 +425,25 @@ class _Loader:
         fields = self.table(raw, "source", label)
         selectors = self.table(raw.get("selectors", {}), "source.selectors", f"{label}.selectors")
         return Source(**fields, selectors=Selectors(**selectors))
+
+    def channels(self, urls: list[str], written: Any, where: str) -> list[Channel]:
+        """Check each notify URL with Apprise; key each by its unexpanded form."""
+        if not urls:
+            return []
+        import apprise  # only configs with notify URLs pay for it
+
+        written = [written] if isinstance(written, str) else list(written)
+        found = []
+        for i, (url, as_written) in enumerate(zip(urls, written, strict=True)):
+            plugin = apprise.Apprise.instantiate(url)
+            if plugin is None:
+                raise self.fail(
+                    f"{where}.notify[{i}]",
+                    f"not a notification URL Apprise understands: {mask_url(as_written)}",
+                )
+            key = hashlib.sha256(as_written.encode("utf-8")).hexdigest()[:16]
+            found.append(Channel(key=key, url=url, shown=plugin.url(privacy=True)))
+        return found
 
     def check_unique(self, section: str, names: list[str], key: str) -> None:
         seen: set[str] = set()

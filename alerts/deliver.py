@@ -1,0 +1,282 @@
+"""Delivery: read the outbox, send through Apprise, record what happened.
+
+One delivery pass at a time per database (a lock file beside it); only the holder
+may turn rows a dead process left ``sending`` into ``unknown`` (see
+:mod:`storage.outbox` for why they are not resent). Each message is sent and
+judged on its own: a dead channel neither blocks nor fails the others. Rows due
+together for one channel go out as one message when they are a digest, were held
+by quiet hours, or overflowed ``max_per_hour``; otherwise one message per row.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlite_utils import Database
+
+import storage
+from alerts import render
+from alerts.model import AlertItem, Copy, Mention
+from alerts.timing import in_quiet_hours, iso, next_at
+from wirewatch.config import Channel, Config, Subscriber
+
+logger = logging.getLogger(__name__)
+
+MAX_TRIES = 8
+BACKOFF = timedelta(minutes=1)
+BACKOFF_CAP = timedelta(hours=1)
+
+#: send(url, title, body, fmt) -> (delivered, error message without secrets)
+Sender = Callable[[str, str, str, str], tuple[bool, str | None]]
+
+
+@dataclass
+class DeliveryReport:
+    """What one pass did, in rows (alerts) and messages."""
+
+    sent: int = 0
+    messages: int = 0
+    retrying: int = 0
+    failed: int = 0
+    held: int = 0
+    skipped: str | None = None
+    errors: list[str] = field(default_factory=list)
+
+
+class Redactor:
+    """Removes the config's secrets (the values of the ${ENV} it used) from text."""
+
+    def __init__(self, config: Config) -> None:
+        values = {os.environ.get(name, "") for name in config.env_used}
+        self.secrets = sorted((v for v in values if len(v) >= 3), key=len, reverse=True)
+
+    def __call__(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, "****")
+        return text
+
+
+def send_apprise(url: str, title: str, body: str, fmt: str) -> tuple[bool, str | None]:
+    """Send one message through a fresh Apprise object (its e-mail plugin throttles reuse)."""
+    import apprise
+
+    sender = apprise.Apprise()
+    if not sender.add(url):
+        return False, "not a notification URL Apprise understands"
+    formats = {
+        "html": apprise.NotifyFormat.HTML,
+        "markdown": apprise.NotifyFormat.MARKDOWN,
+        "text": apprise.NotifyFormat.TEXT,
+    }
+    with apprise.LogCapture(level=logging.WARNING) as captured:
+        result = sender.notify(title=title, body=body, body_format=formats[fmt])
+    if result:
+        return True, None
+    said = " ".join(line.strip() for line in captured.getvalue().splitlines() if line.strip())
+    return False, said[-500:] or "the service did not accept the message"
+
+
+@contextlib.contextmanager
+def delivery_lock(database: Path) -> Iterator[bool]:
+    """Hold the database's delivery lock if free; yields whether this process has it."""
+    path = Path(f"{database}.deliver.lock")
+    handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(handle)
+
+
+def deliver(
+    db: Database,
+    config: Config,
+    *,
+    now: datetime | None = None,
+    send: Sender = send_apprise,
+) -> DeliveryReport:
+    """One delivery pass over the due outbox rows."""
+    report = DeliveryReport()
+    with delivery_lock(config.database) as mine:
+        if not mine:
+            report.skipped = "another process is delivering"
+            return report
+        Delivery(db, config, now or datetime.now(UTC), send, report).run()
+    return report
+
+
+class Delivery:
+    """One pass: group due rows per subscriber channel, apply holds, send, record."""
+
+    def __init__(
+        self, db: Database, config: Config, now: datetime, send: Sender, report: DeliveryReport
+    ) -> None:
+        self.db, self.config, self.now, self.send, self.report = db, config, now, send, report
+        self.redact = Redactor(config)
+        self.labels = {w.id: (w.names or w.acronyms)[0] for w in config.watches}
+        self.subscribers = {s.name: s for s in config.subscribers}
+
+    def run(self) -> None:
+        if storage.reconcile(self.db):
+            logger.warning("alerts interrupted while sending are marked unknown, not resent")
+        groups: dict[tuple[str, str], list[dict]] = {}
+        for row in storage.due_rows(self.db, iso(self.now)):
+            groups.setdefault((row["subscriber"], row["channel"]), []).append(row)
+        newly_failed: list[str] = []
+        for (name, key), rows in groups.items():
+            newly_failed += self.channel(name, key, rows)
+        if newly_failed:
+            self.tell_ops(newly_failed)
+
+    def channel(self, name: str, key: str, rows: list[dict]) -> list[str]:
+        """Send one channel's due rows; returns descriptions of rows that just failed for good."""
+        subscriber = self.subscribers.get(name)
+        channel = (
+            next((c for c in subscriber.channels if c.key == key), None) if subscriber else None
+        )
+        if subscriber is None or channel is None:
+            ids = [r["id"] for r in rows]
+            gone = "the subscriber or its notify URL is no longer in the config"
+            self.report.failed += len(
+                storage.mark_failed(
+                    self.db, ids, gone, max_tries=0, backoff=BACKOFF, cap=BACKOFF_CAP
+                )
+            )
+            return [f"{name}: {len(ids)} alert(s): {gone}"]
+        singles = [r for r in rows if not r["grouped"] and subscriber.digest.mode == "instant"]
+        folded = [r for r in rows if r not in singles]
+        if singles and in_quiet_hours(self.now, subscriber.quiet_hours):
+            end = iso(next_at(self.now, subscriber.quiet_hours[1]))
+            self.hold([r["id"] for r in singles], end)
+            singles = []
+        singles, overflow = self.rate_limit(subscriber, key, singles, folded)
+        failed: list[str] = []
+        for row in singles:
+            failed += self.message(subscriber, channel, [row])
+        if folded and not overflow:
+            failed += self.message(subscriber, channel, folded)
+        return failed
+
+    def rate_limit(
+        self, subscriber: Subscriber, key: str, singles: list[dict], folded: list[dict]
+    ) -> tuple[list[dict], bool]:
+        """Keep within max_per_hour: what fits goes now, the rest waits as one message."""
+        limit = subscriber.max_per_hour
+        if not limit:
+            return singles, False
+        hour_ago = iso(self.now - timedelta(hours=1))
+        recent = storage.sent_since(self.db, subscriber.name, key, hour_ago)
+        room = max(0, limit - len(recent))
+        needed = len(singles) + (1 if folded else 0)
+        if needed <= room:
+            return singles, False
+        keep = singles[:room]
+        rest = singles[room:] + folded
+        window_end = datetime.fromisoformat(recent[0]) + timedelta(hours=1) if recent else self.now
+        self.hold([r["id"] for r in rest], iso(max(window_end, self.now + timedelta(minutes=1))))
+        return keep, True
+
+    def hold(self, ids: list[int], until: str) -> None:
+        storage.defer(self.db, ids, until, grouped=True)
+        self.report.held += len(ids)
+
+    def message(self, subscriber: Subscriber, channel: Channel, rows: list[dict]) -> list[str]:
+        """Render, claim, send and record one message carrying ``rows``."""
+        items = [i for i in (self.alert_item(r) for r in rows) if i is not None]
+        ids = [r["id"] for r in rows]
+        fmt = render.format_for_url(channel.url)
+        if (
+            len(items) == 1
+            and len(rows) == 1
+            and subscriber.digest.mode == "instant"
+            and not rows[0]["grouped"]
+        ):
+            title, body = render.render_alert(items[0], fmt)
+        else:
+            title, body = render.render_digest(items, fmt, heading=self.heading(subscriber))
+        storage.claim(self.db, ids, uuid.uuid4().hex)
+        try:
+            delivered, error = self.send(channel.url, title, body, fmt)
+        except Exception as exc:  # a plugin bug must not leave rows claimed for ever
+            delivered, error = False, f"{type(exc).__name__}: {exc}"
+        if delivered:
+            storage.mark_sent(self.db, ids)
+            self.report.sent += len(ids)
+            self.report.messages += 1
+            logger.info("sent %d alert(s) to %s via %s", len(ids), subscriber.name, channel.shown)
+            return []
+        error = self.redact(error or "not delivered")
+        self.report.errors.append(f"{subscriber.name} via {channel.shown}: {error}")
+        logger.warning("alert to %s via %s failed: %s", subscriber.name, channel.shown, error)
+        failed = storage.mark_failed(
+            self.db,
+            ids,
+            error,
+            max_tries=MAX_TRIES,
+            backoff=BACKOFF,
+            cap=BACKOFF_CAP,
+            now=self.now,
+        )
+        self.report.failed += len(failed)
+        self.report.retrying += len(ids) - len(failed)
+        return [f"{subscriber.name} via {channel.shown}: {error}"] if failed else []
+
+    def heading(self, subscriber: Subscriber) -> str:
+        mode = subscriber.digest.mode
+        return {"daily": "wirewatch daily digest", "weekly": "wirewatch weekly digest"}.get(
+            mode, "wirewatch alerts"
+        )
+
+    def alert_item(self, row: dict) -> AlertItem | None:
+        details = storage.alert_details(self.db, row["item_id"])
+        if details is None:
+            return None
+        return alert_item(details, self.labels)
+
+    def tell_ops(self, failures: list[str]) -> None:
+        """Tell the [ops] channels (never subscribers) that alerts could not be delivered."""
+        if not self.config.ops.channels:
+            return
+        title = f"wirewatch: {len(failures)} alert delivery failure(s)"
+        body = "\n".join(f"- {f}" for f in failures)
+        for channel in self.config.ops.channels:
+            delivered, error = self.send(channel.url, title, body, "text")
+            if not delivered:
+                logger.error(
+                    "ops notification via %s failed: %s", channel.shown, self.redact(error or "")
+                )
+
+
+def alert_item(details: dict, labels: dict[str, str]) -> AlertItem:
+    """An AlertItem from :func:`storage.alert_details`, with display names for watch ids."""
+    mentions = [
+        Mention(m["watch_id"], m["name"], m["start"], m["end"]) for m in details["mentions"]
+    ]
+    return AlertItem(
+        item_id=details["item_id"],
+        cluster=details["cluster"],
+        text=details["text"],
+        source=details["source"],
+        url=details["url"],
+        title=details["title"],
+        published=details["published"],
+        event_date=details["event_date"],
+        section=details["section"],
+        mentions=mentions,
+        watch_labels={m.watch_id: labels.get(m.watch_id, m.name) for m in mentions},
+        copies=[
+            Copy(c["source"], c["url"], c["title"], c["first_seen"]) for c in details["copies"]
+        ],
+    )
