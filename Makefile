@@ -33,7 +33,9 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/crawl.py
 	$(BIN)/python bench/ingest.py
-	$(BIN)/python bench/extraction.py
+	$(BIN)/python bench/extraction.py --fixturesite 20
+	$(BIN)/python bench/matching.py
+	$(BIN)/python bench/alerting.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

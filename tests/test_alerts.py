@@ -355,3 +355,25 @@ def test_notify_test_reaches_every_channel_and_hides_secrets(tmp_path, monkeypat
         assert "s3cret" not in failed.stdout + failed.stderr
     unknown = wirewatch(config, "notify-test", "nobody")
     assert unknown.code == 2 and "nobody" in unknown.stderr
+
+
+def test_undeliverable_alerts_are_reported_to_ops_only(tmp_path):
+    """After the last try fails, the [ops] channel hears of it; the subscriber's gets nothing."""
+    with WebhookReceiver() as desk, WebhookReceiver() as ops:
+        desk.fail(status=503, times=1000)
+        db, config = db_with_items(
+            tmp_path,
+            THREE[:1],
+            subscriber("desk", desk.url("/desk"), ["derna"])
+            + f"\n[ops]\nnotify = [{json.dumps(ops.url('/ops'))}]\n",
+        )
+        now = datetime.now(UTC)
+        try:
+            reports = [deliver(db, config, now=now + timedelta(hours=2 * n)) for n in range(8)]
+        finally:
+            db.close()
+        assert [r.failed for r in reports] == [0] * 7 + [1]
+        assert len(desk.received) == 8 and not desk.delivered
+        assert len(ops.received) == 1
+        assert "desk" in ops.received[0].json["message"]
+        assert "503" in ops.received[0].json["message"]
