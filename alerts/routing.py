@@ -45,28 +45,48 @@ class Router:
         if self.send_alerts:
             self.enqueued += self.route(db, item, mentions)
 
+    def many(self, db: Database, items: list[dict[str, Any]]) -> None:
+        """The same for all new items of one article, with one write per table."""
+        mention_rows: list[tuple[int, str, str, int, int]] = []
+        alerts: list[dict[str, Any]] = []
+        for item in items:
+            mentions = self.matcher.find(item["text"])
+            mention_rows += [(item["id"], m.watch_id, m.name, m.start, m.end) for m in mentions]
+            if mentions and self.send_alerts:
+                alerts += self.alerts_for(item, mentions)
+        if mention_rows:
+            storage.store_mentions_many(db, mention_rows)
+        if alerts:
+            self.enqueued += storage.enqueue_many(db, alerts)
+
     def route(self, db: Database, item: dict[str, Any], mentions: Iterable[Mention]) -> int:
         """Queue one alert per interested subscriber and channel; returns rows queued."""
+        alerts = self.alerts_for(item, mentions)
+        return storage.enqueue_many(db, alerts) if alerts else 0
+
+    def alerts_for(self, item: dict[str, Any], mentions: Iterable[Mention]) -> list[dict]:
+        """The outbox rows an item's mentions call for: per interested subscriber and URL."""
         watched = {m.watch_id for m in mentions}
         now = self.clock()
-        queued = 0
+        found = []
         for subscriber in self.subscribers:
             wanted = interested(subscriber, watched)
             if not wanted:
                 continue
             due, grouped = due_for(now, subscriber.digest, subscriber.quiet_hours)
-            for channel in subscriber.channels:
-                queued += storage.enqueue(
-                    db,
-                    subscriber=subscriber.name,
-                    item=item,
-                    channel=channel.key,
-                    channel_label=channel.shown,
-                    watch_ids=sorted(wanted),
-                    due=due,
-                    grouped=grouped,
-                )
-        return queued
+            found += [
+                {
+                    "subscriber": subscriber.name,
+                    "item": item,
+                    "channel": channel.key,
+                    "channel_label": channel.shown,
+                    "watch_ids": wanted,
+                    "due": due,
+                    "grouped": grouped,
+                }
+                for channel in subscriber.channels
+            ]
+        return found
 
 
 def interested(subscriber: Subscriber, watched: set[str]) -> set[str]:

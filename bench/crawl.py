@@ -2,7 +2,8 @@
 
 Serves a generated 5,000-article WordPress-like site on loopback (its own process),
 then alternates the two crawls, each a fresh process timed from start to exit:
-`wirewatch crawl` (discovery, extraction, boilerplate removal, ingest into SQLite)
+`wirewatch crawl` (discovery, extraction, boilerplate removal, ingest into SQLite,
+matching against the default watchlist)
 and bench/bare_spider.py (the sitemap and every page it lists, nothing parsed).
 Prints pages/s of each (medians) and their ratio. Target: wirewatch >= 0.7 x bare.
 
@@ -47,6 +48,12 @@ def bare(root: str, concurrency: int) -> tuple[int, float]:
     return int(out.stdout.split()[-1]), time.perf_counter() - started
 
 
+def default_watchlist() -> str:
+    """The packaged default config's [[watch]] tables: every item is matched against them."""
+    text = (ROOT / "wirewatch" / "default.toml").read_text(encoding="utf-8")
+    return text[text.index("[[watch]]") :]
+
+
 def wirewatch(root: str, concurrency: int, workdir: Path) -> tuple[int, float]:
     database = workdir / "bench.db"
     for suffix in ("", "-wal", "-shm"):
@@ -56,7 +63,7 @@ def wirewatch(root: str, concurrency: int, workdir: Path) -> tuple[int, float]:
         f'[storage]\ndatabase = "{database}"\n'
         f'[crawl]\ndelay = "0s"\nautothrottle = false\nconcurrency = {concurrency}\n'
         f"max_pages = 100000\n"
-        f'[[source]]\nname = "bench"\nurl = "{root}"\n',
+        f'[[source]]\nname = "bench"\nurl = "{root}"\n' + default_watchlist(),
         encoding="utf-8",
     )
     started = time.perf_counter()

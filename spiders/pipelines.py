@@ -1,9 +1,15 @@
 """The item pipeline: every page or article a spider yields is stored through ingest.
 
 Extraction and ingest run in a worker process (:mod:`spiders.worker`) so that they
-use the second core instead of slowing the crawl. Each item waits for its outcome,
-which keeps Scrapy's own back-pressure: a slow store slows fetching instead of
-queueing pages without bound.
+use the second core instead of slowing the crawl. Items are handed over without
+waiting for their outcome, up to :data:`IN_FLIGHT` at a time: the worker then finds
+many waiting and stores them under one commit. Beyond that bound an item waits, so
+a slow store slows fetching instead of queueing pages without limit. The run's
+counts are complete when the spider closes: ``close_spider`` waits for the rest.
+
+The two processes share the work by need: while the worker has a backlog of
+:data:`EXTRACT_HERE` or more, the crawl process extracts pages itself and sends
+the small Article instead of the page, so whichever core has room does it.
 """
 
 from __future__ import annotations
@@ -17,9 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
 
-from spiders.worker import Outcome, PageTask, serve
+from spiders.worker import NO_BODY, Outcome, PageTask, article_from_page, serve
 from storage import Article
 
 
@@ -50,14 +55,16 @@ class IngestWorker:
         self._reader = threading.Thread(target=self._read, name="ingest-results", daemon=True)
         self._reader.start()
 
-    async def submit(self, task: PageTask | Article) -> Outcome:
-        if not self._process.is_alive():
-            raise WorkerGone("the ingest worker is not running")
-        key = next(self._keys)
+    def submit(self, task: PageTask | Article) -> asyncio.Future[Outcome]:
+        """Queue a task; the future resolves with its outcome (or WorkerGone)."""
         future = self._loop.create_future()
+        if not self._process.is_alive():
+            future.set_exception(WorkerGone("the ingest worker is not running"))
+            return future
+        key = next(self._keys)
         self._pending[key] = future
         self._tasks.put((key, task))
-        return await future
+        return future
 
     def _read(self) -> None:
         """Hand each outcome to its waiting item, on the reactor's loop."""
@@ -97,12 +104,20 @@ class IngestWorker:
         self._results.close()
 
 
+#: Items handed to the worker and not yet answered, before the next one must wait.
+IN_FLIGHT = 64
+#: A worker backlog from which the crawl process extracts pages itself.
+EXTRACT_HERE = 16
+
+
 class IngestPipeline:
     """Store each page or article in one transaction; failures are recorded, the crawl goes on."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.worker: IngestWorker | None = None
+        self.in_flight: set[asyncio.Future[Outcome]] = set()
+        self.slots: asyncio.Semaphore | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IngestPipeline:
@@ -110,27 +125,54 @@ class IngestPipeline:
 
     def open_spider(self) -> None:
         spider = self.crawler.spider
+        self.slots = asyncio.Semaphore(IN_FLIGHT)
         self.worker = IngestWorker(
             spider.config.path, not spider.no_alerts, asyncio.get_event_loop()
         )
 
-    def close_spider(self) -> None:
+    async def close_spider(self) -> None:
+        if self.in_flight:
+            await asyncio.wait(set(self.in_flight))
         if self.worker is not None:
             self.worker.close()
 
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, PageTask | Article) or self.worker is None:
             return item
-        context = self.crawler.spider.context
+        task = self.extract_here(item) if len(self.in_flight) >= EXTRACT_HERE else item
+        if task is None:
+            return item
+        await self.slots.acquire()
+        future = self.worker.submit(task)
+        self.in_flight.add(future)
+        future.add_done_callback(lambda done, url=item.url: self.record(done, url))
+        return item
+
+    def extract_here(self, item: PageTask | Article) -> PageTask | Article | None:
+        """The worker is behind: make the Article in this process (None: no article body)."""
+        if not isinstance(item, PageTask):
+            return item
         try:
-            outcome = await self.worker.submit(item)
-        except WorkerGone as exc:
-            context.error(item.url, "store", str(exc))
-            raise DropItem(str(exc)) from exc
+            article = article_from_page(item)
+        except ValueError as exc:  # a configured selector that is not valid CSS
+            self.crawler.spider.context.error(item.url, "extraction", str(exc))
+            return None
+        if article is None:
+            self.crawler.spider.context.error(item.url, "extraction", NO_BODY)
+        return article
+
+    def record(self, done: asyncio.Future[Outcome], url: str) -> None:
+        """Count a stored article, or record why it was not stored."""
+        self.in_flight.discard(done)
+        self.slots.release()
+        context = self.crawler.spider.context
+        if done.exception() is not None:
+            context.error(url, "store", str(done.exception()))
+            return
+        outcome = done.result()
         if outcome.status == "no-body":
-            context.error(outcome.url, "extraction", outcome.message or "no article body")
+            context.error(outcome.url, "extraction", outcome.message or NO_BODY)
         elif outcome.status == "error":
             context.error(outcome.url, "store", outcome.message or "not stored")
         else:
             context.stored(outcome.status, outcome.new_items)
-        return item

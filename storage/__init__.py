@@ -34,6 +34,7 @@ from storage.outbox import (
     defer,
     due_rows,
     enqueue,
+    enqueue_many,
     list_outbox,
     mark_failed,
     mark_sent,
@@ -43,6 +44,7 @@ from storage.outbox import (
     retry,
     sent_since,
     store_mentions,
+    store_mentions_many,
 )
 from storage.queries import list_items, list_runs, source_status
 from storage.times import utcnow_iso
@@ -64,6 +66,7 @@ __all__ = [
     "defer",
     "due_rows",
     "enqueue",
+    "enqueue_many",
     "event_date",
     "finish_run",
     "get_source_state",
@@ -91,6 +94,7 @@ __all__ = [
     "source_status",
     "start_run",
     "store_mentions",
+    "store_mentions_many",
     "update_search_index",
     "utcnow_iso",
     "write_transaction",

@@ -31,6 +31,8 @@ from storage.urls import canonical_url
 #: Called inside the transaction for each item stored for the first time, with the
 #: new ``items`` row as a dict; whatever it raises rolls the whole article back.
 OnNewItem = Callable[[Database, dict[str, Any]], None]
+#: Called once per stored version with all its new items (cheaper than one call each).
+OnNewItems = Callable[[Database, list[dict[str, Any]]], None]
 
 Status = Literal["new", "updated", "unchanged"]
 
@@ -75,6 +77,7 @@ def ingest(
     article: Article,
     *,
     on_new_item: OnNewItem | None = None,
+    on_new_items: OnNewItems | None = None,
     now: str | None = None,
 ) -> IngestResult:
     """Store ``article``: as new, as a new version of a known one, or as unchanged.
@@ -85,6 +88,7 @@ def ingest(
     URL it is found under becomes its ``url``; earlier ones stay as aliases.
 
     :param on_new_item: called for every newly stored item, inside the transaction.
+    :param on_new_items: called once with all of them (when there are any), inside it too.
     :param now: the ISO timestamp to record (default: the current UTC time).
     """
     now = now or utcnow_iso()
@@ -108,7 +112,8 @@ def ingest(
             _add_alias(conn, fetched, article_id)
         if status == "unchanged":
             return IngestResult(article_id, version, status)
-        return _store_version(db, article_id, version, status, article, paras, on_new_item, now)
+        hooks = (on_new_item, on_new_items)
+        return _store_version(db, article_id, version, status, article, paras, hooks, now)
 
 
 def _paragraphs(article: Article) -> tuple[list[_Para], str]:
@@ -272,7 +277,7 @@ def _store_version(
     status: Status,
     article: Article,
     paras: list[_Para],
-    on_new_item: OnNewItem | None,
+    hooks: tuple[OnNewItem | None, OnNewItems | None],
     now: str,
 ) -> IngestResult:
     """Store a version row, the items not seen before, and one occurrence per paragraph."""
@@ -297,9 +302,13 @@ def _store_version(
     )
     if new_rows and has_pending(conn, SEARCH_INDEX_BATCH):
         index_pending(conn)
-    if on_new_item is not None:
-        for row in new_rows:
-            on_new_item(db, dict(zip(ITEM_COLUMNS, row, strict=True)))
+    on_new_item, on_new_items = hooks
+    if new_rows and (on_new_item or on_new_items):
+        items = [dict(zip(ITEM_COLUMNS, row, strict=True)) for row in new_rows]
+        for item in items if on_new_item else ():
+            on_new_item(db, item)
+        if on_new_items:
+            on_new_items(db, items)
     return IngestResult(article_id, version, status, [row[0] for row in new_rows], linked)
 
 

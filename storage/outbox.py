@@ -35,11 +35,20 @@ def store_mentions(db: Database, item_id: int, mentions: Iterable[Any]) -> int:
     """Record an item's mentions (objects with watch_id, name, start, end); returns how many."""
     rows = [(item_id, m.watch_id, m.name, m.start, m.end) for m in mentions]
     db.conn.executemany(
-        'INSERT OR REPLACE INTO mentions (item_id, watch_id, name, start, "end")'
+        'INSERT OR IGNORE INTO mentions (item_id, watch_id, name, start, "end")'
         " VALUES (?, ?, ?, ?, ?)",
         rows,
     )
     return len(rows)
+
+
+def store_mentions_many(db: Database, rows: Iterable[tuple[int, str, str, int, int]]) -> None:
+    """Record many mentions at once: (item_id, watch_id, name, start, end) tuples."""
+    db.conn.executemany(
+        'INSERT OR IGNORE INTO mentions (item_id, watch_id, name, start, "end")'
+        " VALUES (?, ?, ?, ?, ?)",
+        rows,
+    )
 
 
 def replace_mentions(db: Database, item_id: int, mentions: Iterable[Any]) -> int:
@@ -79,6 +88,31 @@ def enqueue(
         ),
     )
     return cursor.rowcount == 1
+
+
+def enqueue_many(db: Database, alerts: Iterable[dict[str, Any]]) -> int:
+    """Queue many alerts at once (the keys of :func:`enqueue`); returns how many were new."""
+    now = utcnow_iso()
+    rows = [
+        (
+            a["subscriber"],
+            a["item"]["cluster"],
+            a["item"]["id"],
+            a["channel"],
+            a["channel_label"],
+            json.dumps(sorted(a["watch_ids"])),
+            a["due"],
+            int(a.get("grouped", False)),
+            now,
+        )
+        for a in alerts
+    ]
+    cursor = db.conn.executemany(
+        "INSERT OR IGNORE INTO outbox (subscriber, cluster, item_id, channel, channel_label,"
+        " watch_ids, due, grouped, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    return cursor.rowcount
 
 
 def due_rows(db: Database, now: str) -> list[dict[str, Any]]:
