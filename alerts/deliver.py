@@ -155,8 +155,9 @@ class Delivery:
                 )
             )
             return [f"{name}: {len(ids)} alert(s): {gone}"]
-        singles = [r for r in rows if not r["grouped"] and subscriber.digest.mode == "instant"]
-        folded = [r for r in rows if r not in singles]
+        instant = subscriber.digest.mode == "instant"
+        singles = [r for r in rows if instant and not r["grouped"]]
+        folded = [r for r in rows if not (instant and not r["grouped"])]
         if singles and in_quiet_hours(self.now, subscriber.quiet_hours):
             end = iso(next_at(self.now, subscriber.quiet_hours[1]))
             self.hold([r["id"] for r in singles], end)

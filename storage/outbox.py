@@ -34,11 +34,7 @@ STATES = ("pending", "sending", "sent", "failed", "unknown")
 def store_mentions(db: Database, item_id: int, mentions: Iterable[Any]) -> int:
     """Record an item's mentions (objects with watch_id, name, start, end); returns how many."""
     rows = [(item_id, m.watch_id, m.name, m.start, m.end) for m in mentions]
-    db.conn.executemany(
-        'INSERT OR IGNORE INTO mentions (item_id, watch_id, name, start, "end")'
-        " VALUES (?, ?, ?, ?, ?)",
-        rows,
-    )
+    store_mentions_many(db, rows)
     return len(rows)
 
 
@@ -57,41 +53,18 @@ def replace_mentions(db: Database, item_id: int, mentions: Iterable[Any]) -> int
     return store_mentions(db, item_id, mentions)
 
 
-def enqueue(
-    db: Database,
-    *,
-    subscriber: str,
-    item: dict[str, Any],
-    channel: str,
-    channel_label: str,
-    watch_ids: Sequence[str],
-    due: str,
-    grouped: bool = False,
-) -> bool:
-    """Queue an alert unless this subscriber's channel has one for the cluster; True if queued.
-
-    Call inside the transaction that stores the item, so both or neither exist.
-    """
-    cursor = db.conn.execute(
-        "INSERT OR IGNORE INTO outbox (subscriber, cluster, item_id, channel, channel_label,"
-        " watch_ids, due, grouped, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            subscriber,
-            item["cluster"],
-            item["id"],
-            channel,
-            channel_label,
-            json.dumps(sorted(watch_ids)),
-            due,
-            int(grouped),
-            utcnow_iso(),
-        ),
-    )
-    return cursor.rowcount == 1
+def enqueue(db: Database, **alert: Any) -> bool:
+    """Queue one alert (keys of :func:`enqueue_many`); True if it was not queued already."""
+    return enqueue_many(db, [alert]) == 1
 
 
 def enqueue_many(db: Database, alerts: Iterable[dict[str, Any]]) -> int:
-    """Queue many alerts at once (the keys of :func:`enqueue`); returns how many were new."""
+    """Queue alerts unless their subscriber's channel has one for the cluster already.
+
+    Each alert: ``subscriber``, ``item`` (its row), ``channel``, ``channel_label``,
+    ``watch_ids``, ``due`` and optionally ``grouped``. Call inside the transaction
+    that stores the items, so both or neither exist. Returns how many were new.
+    """
     now = utcnow_iso()
     rows = [
         (

@@ -329,6 +329,8 @@ def alerts(ctx: click.Context, pending: bool, failed: bool, limit: int, as_json:
             click.echo(json.dumps({k: row[k] for k in (*keys, "cluster", "watch_ids", "created")}))
         return
     header = ("id", "state", "subscriber", "via", "item", "due", "tries", "sent", "error")
+    for row in rows:  # Apprise's default options make the label long; the table shows where
+        row["channel_label"] = row["channel_label"].split("?", 1)[0]
     _table(header, [tuple(_shorten(str(r[k] or ""), 60) for k in keys) for r in rows])
 
 
