@@ -20,7 +20,7 @@ from alerts.routing import Router, interested
 from wirewatch.config import Config
 
 _ITEMS = """
-SELECT i.id, i.text, i.cluster, i.event_date, a.source, a.url, a.title, a.published
+SELECT i.id, i.text, i.cluster, i.dup_of, i.event_date, a.source, a.url, a.title, a.published
 FROM items i JOIN articles a ON a.id = i.first_article_id
 WHERE coalesce(i.event_date, substr(a.published, 1, 10), substr(i.first_seen, 1, 10)) >= ?
 ORDER BY i.id
@@ -48,7 +48,7 @@ def rematch(db: Database, config: Config, *, since: date | None, send: bool) -> 
             found.items += 1
             mentions = matcher.find(row["text"])
             storage.replace_mentions(db, row["id"], mentions)
-            if not mentions:
+            if not mentions or row["dup_of"]:
                 continue
             found.matched += 1
             watched = {m.watch_id for m in mentions}

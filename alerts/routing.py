@@ -2,7 +2,9 @@
 
 A :class:`Router` is the ``on_new_item`` callable that storage's ingest calls inside
 its transaction, so an item, its mentions and its outbox rows are stored together
-or not at all. Built once per process from the config.
+or not at all. Built once per process from the config. A near-duplicate (an item
+with ``dup_of``: a republished copy, a split or joined paragraph) gets its
+mentions but alerts no one: what it says was already seen, and alerted if wanted.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ class Router:
         if not mentions:
             return
         storage.store_mentions(db, item["id"], mentions)
-        if self.send_alerts:
+        if self.send_alerts and not item.get("dup_of"):
             self.enqueued += self.route(db, item, mentions)
 
     def many(self, db: Database, items: list[dict[str, Any]]) -> None:
@@ -52,7 +54,7 @@ class Router:
         for item in items:
             mentions = self.matcher.find(item["text"])
             mention_rows += [(item["id"], m.watch_id, m.name, m.start, m.end) for m in mentions]
-            if mentions and self.send_alerts:
+            if mentions and self.send_alerts and not item.get("dup_of"):
                 alerts += self.alerts_for(item, mentions)
         if mention_rows:
             storage.store_mentions_many(db, mention_rows)

@@ -20,6 +20,7 @@ from typing import Any, Literal, NamedTuple
 
 from sqlite_utils import Database
 
+from storage import neardup
 from storage.db import write_transaction
 from storage.eventdates import event_date
 from storage.fts import SEARCH_INDEX_BATCH, has_pending, index_pending
@@ -45,6 +46,7 @@ ITEM_COLUMNS = (
     "first_version_id",
     "first_seen",
     "cluster",
+    "dup_of",
 )
 
 
@@ -290,12 +292,16 @@ def _store_version(
     ).lastrowid  # type: ignore[assignment]
     item_ids = _existing_items(conn, {p.hash for p in paras})
     linked = sum(1 for p in paras if p.hash in item_ids)
-    new_rows = _new_item_rows(conn, article, paras, item_ids, article_id, version_id, now)
+    new_rows, fingerprints = _new_item_rows(
+        conn, article, paras, item_ids, article_id, version_id, now
+    )
     if new_rows:
         conn.executemany(
-            f"INSERT INTO items ({', '.join(ITEM_COLUMNS)}) VALUES ({', '.join('?' * 8)})",
+            f"INSERT INTO items ({', '.join(ITEM_COLUMNS)})"
+            f" VALUES ({', '.join('?' * len(ITEM_COLUMNS))})",
             new_rows,
         )
+    neardup.index_items(conn, fingerprints)
     conn.executemany(
         "INSERT INTO occurrences (version_id, position, item_id, section) VALUES (?, ?, ?, ?)",
         [(version_id, pos, item_ids[p.hash], p.section) for pos, p in enumerate(paras)],
@@ -331,24 +337,36 @@ def _new_item_rows(
     article_id: int,
     version_id: int,
     now: str,
-) -> list[tuple[Any, ...]]:
-    """Return the ``items`` rows to insert, and add their ids to ``item_ids``.
+) -> tuple[list[tuple[Any, ...]], list[tuple[int, neardup.Fingerprint]]]:
+    """Return the ``items`` rows to insert and their fingerprints; add ids to ``item_ids``.
 
     Ids are assigned here, not by SQLite, so that ``cluster`` (its own id for a
-    new item) is written by the INSERT itself rather than by an UPDATE per item.
-    Safe because the transaction has held the write lock since it began.
+    new item, the copied item's for a near-duplicate) is written by the INSERT
+    itself rather than by an UPDATE per item. Safe because the transaction has
+    held the write lock since it began.
     """
     next_id: int = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM items").fetchone()[0]
     rows = []
+    fingerprints = []
     for p in paras:
         if p.hash in item_ids:
             continue
         item_ids[p.hash] = next_id
         day = event_date(p.text, article.published)
         iso_day = day.isoformat() if day else None
-        rows.append((next_id, p.hash, p.text, iso_day, article_id, version_id, now, next_id))
+        fp = neardup.fingerprint(p.text)
+        dup_of = neardup.find_duplicate(conn, fp)
+        cluster = _cluster_of(conn, dup_of) if dup_of else next_id
+        rows.append(
+            (next_id, p.hash, p.text, iso_day, article_id, version_id, now, cluster, dup_of)
+        )
+        fingerprints.append((next_id, fp))
         next_id += 1
-    return rows
+    return rows, fingerprints
+
+
+def _cluster_of(conn: sqlite3.Connection, item_id: int) -> int:
+    return conn.execute("SELECT cluster FROM items WHERE id = ?", (item_id,)).fetchone()[0]
 
 
 def _json_list(values: Sequence[str]) -> str:

@@ -16,7 +16,7 @@ MIGRATIONS = Migrations("wirewatch")
 
 #: The number of migrations above; written to ``PRAGMA user_version`` so that an
 #: older wirewatch refuses a database a newer one has changed.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _INITIAL = """
 CREATE TABLE sources (
@@ -214,3 +214,26 @@ def m002_alerts(db: Database) -> None:
     second enqueue of the same news for the same channel impossible.
     """
     db.executescript(_ALERTS)
+
+
+@MIGRATIONS()
+def m003_near_duplicates(db: Database) -> None:
+    """The near-duplicate index (MinHash band keys) and each item's ``dup_of``.
+
+    Items stored before this migration are indexed here, so a copy of one of them
+    found later still joins its cluster. See :mod:`storage.neardup` for the rule.
+    """
+    from storage import neardup  # the migration needs the index code, not vice versa
+
+    db.executescript(
+        """
+        ALTER TABLE items ADD COLUMN dup_of INTEGER REFERENCES items(id) ON DELETE SET NULL;
+        CREATE TABLE lsh (
+            key INTEGER NOT NULL,                  -- one MinHash band of an item's text
+            item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+            PRIMARY KEY (key, item_id)
+        ) WITHOUT ROWID;
+        """
+    )
+    rows = db.execute("SELECT id, text FROM items ORDER BY id").fetchall()
+    neardup.index_items(db, [(item_id, neardup.fingerprint(text)) for item_id, text in rows])

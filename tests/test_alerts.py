@@ -145,7 +145,15 @@ def test_republished_copies_alert_once_and_formula_pairs_twice(tmp_path, sites, 
                 assert one in sent and two in sent
                 paired += 1
     assert paired > 0
-    assert len(hook.received) > after_origin  # B's substantive edits are new items for now
+    alerted_dups = rows(
+        config,
+        "select count(*) n from outbox o join items i on i.id = o.item_id"
+        " where i.dup_of is not null",
+    )[0]["n"]
+    assert alerted_dups == 0
+    copies = rows(config, "select count(*) n from items where dup_of is not null")[0]["n"]
+    assert copies > 10  # B's edited copies joined A's clusters
+    assert len(hook.received) >= after_origin
 
 
 def test_no_alerts_backfill_matches_but_sends_nothing(tmp_path, site_c, hook):

@@ -61,7 +61,11 @@ def test_migrations_recorded(path: Path) -> None:
     """Every migration is applied and recorded, and user_version is the schema version."""
     db = open_db(path)
     try:
-        assert [m.name for m in MIGRATIONS.applied(db)] == ["m001_initial", "m002_alerts"]
+        assert [m.name for m in MIGRATIONS.applied(db)] == [
+            "m001_initial",
+            "m002_alerts",
+            "m003_near_duplicates",
+        ]
         assert not MIGRATIONS.pending(db)
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert len(MIGRATIONS.applied(db)) == SCHEMA_VERSION
