@@ -346,16 +346,18 @@ def _new_item_rows(
     held the write lock since it began.
     """
     next_id: int = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM items").fetchone()[0]
+    new: dict[str, _Para] = {}
+    for p in paras:
+        if p.hash not in item_ids:
+            new.setdefault(p.hash, p)
+    fps = neardup.fingerprints([p.text for p in new.values()])
+    duplicates = neardup.find_duplicates(conn, fps)
     rows = []
     fingerprints = []
-    for p in paras:
-        if p.hash in item_ids:
-            continue
+    for p, fp, dup_of in zip(new.values(), fps, duplicates, strict=True):
         item_ids[p.hash] = next_id
         day = event_date(p.text, article.published)
         iso_day = day.isoformat() if day else None
-        fp = neardup.fingerprint(p.text)
-        dup_of = neardup.find_duplicate(conn, fp)
         cluster = _cluster_of(conn, dup_of) if dup_of else next_id
         rows.append(
             (next_id, p.hash, p.text, iso_day, article_id, version_id, now, cluster, dup_of)

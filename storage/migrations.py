@@ -228,11 +228,10 @@ def m003_near_duplicates(db: Database) -> None:
     db.executescript(
         """
         ALTER TABLE items ADD COLUMN dup_of INTEGER REFERENCES items(id) ON DELETE SET NULL;
-        CREATE TABLE lsh (
-            key INTEGER NOT NULL,                  -- one MinHash band of an item's text
-            item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
-            PRIMARY KEY (key, item_id)
-        ) WITHOUT ROWID;
+        CREATE TABLE item_bands (
+            item_id INTEGER PRIMARY KEY REFERENCES items(id) ON DELETE CASCADE,
+            bands BLOB NOT NULL                    -- the MinHash band keys, int64 little-endian
+        );
         """
     )
     rows = db.execute("SELECT id, text FROM items ORDER BY id").fetchall()
