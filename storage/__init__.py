@@ -46,7 +46,7 @@ from storage.outbox import (
     store_mentions,
     store_mentions_many,
 )
-from storage.queries import list_items, list_runs, source_status
+from storage.queries import cluster_copies, list_items, list_runs, source_status
 from storage.times import utcnow_iso
 from storage.urls import canonical_url
 
@@ -62,6 +62,7 @@ __all__ = [
     "article_hash",
     "canonical_url",
     "claim",
+    "cluster_copies",
     "content_hash",
     "defer",
     "due_rows",

@@ -160,3 +160,21 @@ def _last_runs(db: Database) -> dict[str, dict[str, Any]]:
         " SELECT id FROM runs WHERE source = r.source ORDER BY started DESC, id DESC LIMIT 1)"
     ).fetchall()
     return {row[0]: dict(zip(_LAST_RUN_COLUMNS, row[1:], strict=True)) for row in rows}
+
+
+def cluster_copies(db: Database, cluster: int) -> list[dict[str, Any]]:
+    """Every article carrying an item of ``cluster``: source, URL, title, first seen, item.
+
+    The provenance of one piece of news: where it first appeared and every site
+    that carried it since, earliest first.
+    """
+    cursor = db.execute(
+        """SELECT a.source, a.url, a.title, a.published, MIN(a.first_seen) AS first_seen,
+                  i.id AS item_id, i.dup_of, i.text
+           FROM items i JOIN occurrences o ON o.item_id = i.id
+           JOIN versions v ON v.id = o.version_id JOIN articles a ON a.id = v.article_id
+           WHERE i.cluster = ? GROUP BY a.id, i.id ORDER BY first_seen, a.id, i.id""",
+        [cluster],
+    )
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor]

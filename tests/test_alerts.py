@@ -385,3 +385,29 @@ def test_undeliverable_alerts_are_reported_to_ops_only(tmp_path):
         assert len(ops.received) == 1
         assert "desk" in ops.received[0].json["message"]
         assert "503" in ops.received[0].json["message"]
+
+
+def test_copy_seen_first_on_the_republisher_alerts_once(tmp_path, sites, hook):
+    """Crawling the republisher before the origin: each cluster alerts once, edits included."""
+    config = write_config(
+        tmp_path,
+        {"a": {"url": sites.a.root}, "b": {"url": sites.b.root}},
+        extra=WATCHES + subscriber("all", hook.url("/all"), ["*"]),
+    )
+    assert wirewatch(config, "crawl", "b").code == 0
+    assert wirewatch(config, "crawl", "a").code == 0
+    per_cluster = rows(
+        config,
+        "select cluster, count(*) n from outbox where subscriber = 'all' group by cluster",
+    )
+    assert per_cluster and all(r["n"] == 1 for r in per_cluster)
+    edited = rows(
+        config,
+        "select i.cluster from items i join articles a on a.id = i.first_article_id"
+        " where i.dup_of is not null and a.source = 'a'",
+    )
+    assert len(edited) > 10  # A's originals found B's edited copies already stored
+    cluster = edited[0]["cluster"]
+    listed = wirewatch(config, "copies", str(cluster), "--json")
+    sources = {json.loads(line)["source"] for line in listed.stdout.splitlines()}
+    assert sources == {"a", "b"}

@@ -293,6 +293,30 @@ def _next_run(source, last_started: str | None) -> str:
     return trigger.get_next_fire_time(None, now).isoformat(timespec="seconds")
 
 
+@cli.command()
+@click.argument("cluster", type=int)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.pass_context
+def copies(ctx: click.Context, cluster: int, as_json: bool) -> None:
+    """Every copy of one item (a cluster) across sites: where it appeared first, and since.
+
+    Example: wirewatch copies 1042   (the cluster id is in `items --json`)
+    """
+    db = _open(_config(ctx))
+    found = storage.cluster_copies(db, cluster)
+    db.close()
+    if as_json:
+        for row in found:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    for row in found:
+        kind = "copy" if row["dup_of"] else "original"
+        click.echo(f"{row['first_seen']}  {row['source']}  {kind}  {row['url']}")
+        click.echo(f"  {_shorten(row['text'], 140)}")
+    if not found:
+        raise SystemExit(1)
+
+
 @cli.group(invoke_without_command=True)
 @click.option("--pending", is_flag=True, help="Only alerts waiting to be sent.")
 @click.option("--failed", is_flag=True, help="Only alerts that failed or whose fate is unknown.")
