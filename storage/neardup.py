@@ -53,7 +53,11 @@ ROWS = 3
 JACCARD = 0.5
 CONTAINED = 0.75
 COVERED = 0.85
-CANDIDATES = 25
+CANDIDATES = 5
+MIN_HITS = 2
+#: A band key shared by more items than this is a stock phrase, not evidence: skipped,
+#: which keeps a lookup's cost bounded however large and formulaic the store grows.
+MAX_POSTINGS = 40
 
 _PRIME = np.uint64((1 << 61) - 1)
 
@@ -336,13 +340,19 @@ class BandIndex:
             query = np.asarray(bands, dtype=np.int64)
             low = np.searchsorted(self.keys, query, "left")
             high = np.searchsorted(self.keys, query, "right")
-            for n in np.nonzero(high > low)[0].tolist():
+            sizes = high - low
+            for n in np.nonzero((sizes > 0) & (sizes <= MAX_POSTINGS))[0].tolist():
                 for item_id in self.ids[low[n] : high[n]].tolist():
                     hits[item_id] = hits.get(item_id, 0) + 1
         for key in bands:
-            for item_id in self.recent.get(key, ()):
-                hits[item_id] = hits.get(item_id, 0) + 1
-        return sorted(hits, key=lambda i: (-hits[i], i))[:limit]
+            recent = self.recent.get(key, ())
+            if len(recent) <= MAX_POSTINGS:
+                for item_id in recent:
+                    hits[item_id] = hits.get(item_id, 0) + 1
+        # One shared band is what unrelated texts share by chance (Jaccard 0.1: 4% of
+        # items); a copy shares several (Jaccard 0.5: 5 expected, 2+ in 97% of cases).
+        found = [i for i, n in hits.items() if n >= MIN_HITS]
+        return sorted(found, key=lambda i: (-hits[i], i))[:limit]
 
 
 _INDEXES: dict[tuple[str, int], BandIndex] = {}
@@ -417,7 +427,8 @@ def event_key(text: str) -> EventKey:
             numbers.add(token.replace(",", ""))
         elif token in _NUMBER_WORDS:
             numbers.add(_NUMBER_WORDS[token])
-    words = frozenset(_fold_name(w) for w in _TOKEN.findall(text))
+    # The same tokens as the shingles: "al-Jiza" gives "jiza", "Derna's" gives "derna".
+    words = frozenset(_TOKEN.findall(normalise(text)))
     return EventKey(frozenset(dates), frozenset(numbers), frozenset(_names(text)), words)
 
 
@@ -436,10 +447,14 @@ def _names(text: str) -> set[str]:
     return found
 
 
+_POSSESSIVE = re.compile(r"'s$")
+_ARTICLE = re.compile(r"^(al|el|ad|ash|as|an|ar|az)-")
+
+
+@lru_cache(maxsize=65536)
 def _fold_name(word: str) -> str:
     folded = normalise(word).replace("’", "'")
-    folded = re.sub(r"'s$", "", folded)
-    folded = re.sub(r"^(al|el|ad|ash|as|an|ar|az)-", "", folded)
+    folded = _ARTICLE.sub("", _POSSESSIVE.sub("", folded))
     return folded.replace("-", "").replace("'", "")
 
 
@@ -519,6 +534,7 @@ def _candidates(conn: sqlite3.Connection, ids: list[int]) -> list[tuple[int, str
     return [(i, texts[i]) for i in ids if i in texts]
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=16384)
 def _stored_fingerprint(item_id: int, text: str) -> Fingerprint:
-    return fingerprint(text)
+    """A stored candidate's fingerprint: shingles and key, no band keys (not needed)."""
+    return Fingerprint(text, _shingles(text), ())
