@@ -713,7 +713,85 @@ _JOINED = [
     ),
 ]
 
-POSITIVES: list[Pair] = _EDITS + _TYPOGRAPHY + _SPLITS + _JOINED
+# Written after the rule's second version had passed the pairs above, to check that it
+# generalises rather than fits them.
+_LATER = [
+    Pair(
+        "edit",
+        "On 6 August, fighting resumed in Tobruk's port district after gunmen attacked a customs"
+        " post, killing two officers.",
+        "On 6 August, fighting resumed in Tubruq's port district after gunmen attacked a customs"
+        " post, killing 2 officers.",
+        "Tobruk to Tubruq, two to 2",
+    ),
+    Pair(
+        "edit",
+        "On 8 August, the LNA said it had carried out three airstrikes near Bani Walid against IS"
+        " fighters fleeing Sirte.",
+        "On August 8th, the LNA said it had carried out three air strikes near Beni Walid"
+        " against IS fighters fleeing Sirte.",
+        "August 8th, air strikes, Bani to Beni Walid",
+    ),
+    Pair(
+        "edit",
+        "On 10 August, the Zawiya Martyrs Brigade clashed with a rival group over the control of"
+        " the Zawiya refinery, leaving five dead.",
+        "On 10 August, the Zawiyah Martyrs Brigade clashed with a rival group over control of the"
+        " Zawiyah refinery, leaving five people dead.",
+        "Zawiya to Zawiyah, small rewording",
+    ),
+    Pair(
+        "edit",
+        "On 12 August, residents of Ghadames said Tuareg and Tebu notables had agreed a truce"
+        " after a week of clashes over a smuggling route.",
+        "On 12 August, residents of Ghadamis said Tuareg and Toubou notables had agreed to a"
+        " truce after a week of clashes over a smuggling route.",
+        "Ghadames to Ghadamis, Tebu to Toubou, agreed to",
+    ),
+    Pair(
+        "edit",
+        "On 14 August, a commander known as Abu Hamza al-Tunisi was arrested at a checkpoint near"
+        " Sabratha.",
+        "On 14 August, a commander known as Abu Hamzah al-Tounsi was arrested at a checkpoint"
+        " near Sabratha.",
+        "kunya transliterated, Hamzah al-Tounsi",
+    ),
+    Pair(
+        "edit",
+        "On 16 August, the Misratan Third Force withdrew from Tamanhint air base after a deal"
+        " brokered by elders from Sebha.",
+        "On 16 August, Misrata's Third Force withdrew from Tamenhint air base after a deal"
+        " brokered by elders from Sabha.",
+        "Misratan to Misrata's, Tamanhint to Tamenhint, Sebha to Sabha",
+    ),
+    Pair(
+        "edit",
+        "On 18 August, the LNA said it had shot down a drone over al-Jufra airbase; it did not"
+        " say who had launched it.",
+        "On 18 August, the LNA said it had shot down a drone over the Jufra air base, without"
+        " saying who had launched it.",
+        "al-Jufra airbase to the Jufra air base, clause reworded",
+    ),
+    Pair(
+        "edit",
+        "On 22 August, the Central Bank in al-Bayda said it would print 4 billion dinars in Russia"
+        " to ease the cash shortage.",
+        "On 22 August, the Central Bank in Bayda said it would print 4bn dinars in Russia to ease"
+        " the cash shortage.",
+        "al-Bayda to Bayda, 4 billion to 4bn",
+    ),
+    Pair(
+        "split",
+        "On 20 August, an explosion at an arms depot in Qasr Bin Ghashir killed eight people."
+        " Local officials blamed the heat, but residents said they had heard a drone shortly"
+        " before.",
+        "Local officials blamed the heat, but residents said they had heard a drone shortly"
+        " before.",
+        "split, second sentence of an explosion report",
+    ),
+]
+
+POSITIVES: list[Pair] = _EDITS + _TYPOGRAPHY + _SPLITS + _JOINED + _LATER
 
 # --- Negatives -----------------------------------------------------------------------------
 
@@ -1356,6 +1434,74 @@ NEGATIVES: list[Pair] = [
         " Two days later, another of the organisation's offices was attacked in Brega, where"
         " a guard was wounded.",
         "stored paragraph plus an unseen attack in Brega",
+    ),
+    # Written after the rule's second version had passed the pairs above
+    Pair(
+        "place",
+        "On 24 August, armed men attacked a water pumping station in Jufra, cutting supplies to"
+        " three towns.",
+        "On 24 August, armed men attacked a water pumping station in Jafara, cutting supplies to"
+        " three towns.",
+        "pumping station, Jufra vs Jafara (same consonants)",
+    ),
+    Pair(
+        "actor",
+        "On 26 August, elders from Zawiya mediated a prisoner exchange between two militias in"
+        " Kufra.",
+        "On 26 August, elders from the Zuwaya mediated a prisoner exchange between two militias"
+        " in Kufra.",
+        "elders, Zawiya (town) vs the Zuwaya (tribe)",
+    ),
+    Pair(
+        "name",
+        "On 28 August, gunmen in Benghazi assassinated a judge named Ahmed al-Warfalli outside his"
+        " home in Hawari.",
+        "On 28 August, gunmen in Benghazi assassinated a judge named Hamid al-Warfalli outside his"
+        " home in Hawari.",
+        "judge assassinated, Ahmed vs Hamid",
+    ),
+    Pair(
+        "name",
+        "On 30 August, the GNA appointed Omar al-Zintani as commander of the western military"
+        " zone.",
+        "On 30 August, the GNA appointed Amr al-Zintani as commander of the western military zone.",
+        "appointment, Omar vs Amr",
+    ),
+    Pair(
+        "number",
+        "On 1 September, the LNA said it had captured 2 IS fighters near Sirte.",
+        "On 1 September, the LNA said it had captured 20 IS fighters near Sirte.",
+        "captured, 2 vs 20 fighters",
+    ),
+    Pair(
+        "date",
+        "On 3 Sept., the coast guard towed a disabled fishing boat carrying 54 migrants into"
+        " Zuwara.",
+        "On 3 Oct., the coast guard towed a disabled fishing boat carrying 54 migrants into"
+        " Zuwara.",
+        "abbreviated months, Sept. vs Oct.",
+    ),
+    Pair(
+        "actor",
+        "On 5 September, a GNC delegation met UNSMIL officials in Tunis.",
+        "On 5 September, a GNA delegation met UNSMIL officials in Tunis.",
+        "delegation, GNC vs GNA",
+    ),
+    Pair(
+        "actor",
+        "On 7 September, AQIM released a statement calling on Libyan fighters to join its"
+        " branches in the Sahel.",
+        "On 7 September, AQAP released a statement calling on Libyan fighters to join its"
+        " branches in the Sahel.",
+        "statement, AQIM vs AQAP",
+    ),
+    Pair(
+        "number",
+        "On 9 September, the 166th Brigade said it had secured the road between Sirte and Abu"
+        " Grein.",
+        "On 9 September, the 116th Brigade said it had secured the road between Sirte and Abu"
+        " Grein.",
+        "brigade number, 166th vs 116th",
     ),
     # Easy negatives
     Pair(
