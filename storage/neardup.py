@@ -39,7 +39,6 @@ import re
 import sqlite3
 import struct
 import zlib
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -145,18 +144,59 @@ _NOT_NAMES = frozenset(
 ) | frozenset(_MONTHS)
 
 
-@dataclass(frozen=True)
 class EventKey:
     """What makes an event this event: its dates, numbers and named actors and places.
 
     ``words`` are all the paragraph's words, folded: a name the other paragraph
     writes in lower case ("House of representatives") still counts as present.
+    Each part is worked out on first use: a formulaic twin is usually turned
+    away on its dates alone, which take one regex.
     """
 
-    dates: frozenset[tuple[int, int]]
-    numbers: frozenset[str]
-    names: frozenset[str]
-    words: frozenset[str] = frozenset()
+    __slots__ = ("_dates", "_names", "_numbers", "_stripped", "_words", "text")
+
+    def __init__(
+        self,
+        text: str = "",
+        *,
+        dates: frozenset[tuple[int, int]] | None = None,
+        numbers: frozenset[str] | None = None,
+        names: frozenset[str] | None = None,
+        words: frozenset[str] | None = None,
+    ) -> None:
+        self.text = text
+        self._dates, self._numbers, self._names, self._words = dates, numbers, names, words
+        self._stripped: str | None = None
+
+    @property
+    def dates(self) -> frozenset[tuple[int, int]]:
+        if self._dates is None:
+            self._dates, self._stripped = _parse_dates(self.text)
+        return self._dates
+
+    @property
+    def numbers(self) -> frozenset[str]:
+        if self._numbers is None:
+            if self._stripped is None:
+                self._dates, self._stripped = _parse_dates(self.text)
+            self._numbers = _numbers(self._stripped)
+        return self._numbers
+
+    @property
+    def names(self) -> frozenset[str]:
+        if self._names is None:
+            self._names = frozenset(_names(self.text))
+        return self._names
+
+    @property
+    def words(self) -> frozenset[str]:
+        if self._words is None:
+            # The same tokens as the shingles: "al-Jiza" gives "jiza", "Derna's" "derna".
+            self._words = frozenset(_TOKEN.findall(normalise(self.text)))
+        return self._words
+
+    def __repr__(self) -> str:
+        return f"EventKey(dates={self.dates}, numbers={self.numbers}, names={self.names})"
 
 
 class Fingerprint:
@@ -177,7 +217,7 @@ class Fingerprint:
     @property
     def key(self) -> EventKey:
         if self._key is None:
-            self._key = event_key(self.text)
+            self._key = EventKey(self.text)
         return self._key
 
 
@@ -266,10 +306,10 @@ def _duplicate_among(fp: Fingerprint, candidates: list[tuple[int, str]]) -> int 
     # A joined paragraph: stored items that each lie inside it and together cover it.
     if len(parts) >= 2 and len(covered) >= COVERED * len(fp.shingles):
         union = EventKey(
-            frozenset().union(*(k.dates for k in keys)),
-            frozenset().union(*(k.numbers for k in keys)),
-            frozenset().union(*(k.names for k in keys)),
-            frozenset().union(*(k.words for k in keys)),
+            dates=frozenset().union(*(k.dates for k in keys)),
+            numbers=frozenset().union(*(k.numbers for k in keys)),
+            names=frozenset().union(*(k.names for k in keys)),
+            words=frozenset().union(*(k.words for k in keys)),
         )
         if key_within(fp.key, union):
             return min(parts)
@@ -297,7 +337,7 @@ class BandIndex:
     since the last look (by this process or any other).
     """
 
-    MERGE_AT = 200_000
+    MERGE_AT = 20_000
 
     def __init__(self) -> None:
         self.keys = np.empty(0, dtype=np.int64)
@@ -334,25 +374,33 @@ class BandIndex:
         self.recent, self.recent_size = {}, 0
 
     def candidates(self, bands: tuple[int, ...], limit: int = CANDIDATES) -> list[int]:
-        """Items sharing the most band keys with ``bands``, most first."""
-        hits: dict[int, int] = {}
+        """Items sharing the most band keys with ``bands``, most first.
+
+        One shared band is what unrelated texts share by chance (Jaccard 0.1: 4% of
+        items); a copy shares several (Jaccard 0.5: 5 expected, 2+ in 97% of cases).
+        """
+        pieces: list[np.ndarray] = []
         if self.keys.size and bands:
             query = np.asarray(bands, dtype=np.int64)
             low = np.searchsorted(self.keys, query, "left")
             high = np.searchsorted(self.keys, query, "right")
             sizes = high - low
             for n in np.nonzero((sizes > 0) & (sizes <= MAX_POSTINGS))[0].tolist():
-                for item_id in self.ids[low[n] : high[n]].tolist():
-                    hits[item_id] = hits.get(item_id, 0) + 1
+                pieces.append(self.ids[low[n] : high[n]])
+        extra: list[int] = []
         for key in bands:
-            recent = self.recent.get(key, ())
-            if len(recent) <= MAX_POSTINGS:
-                for item_id in recent:
-                    hits[item_id] = hits.get(item_id, 0) + 1
-        # One shared band is what unrelated texts share by chance (Jaccard 0.1: 4% of
-        # items); a copy shares several (Jaccard 0.5: 5 expected, 2+ in 97% of cases).
-        found = [i for i, n in hits.items() if n >= MIN_HITS]
-        return sorted(found, key=lambda i: (-hits[i], i))[:limit]
+            recent = self.recent.get(key)
+            if recent and len(recent) <= MAX_POSTINGS:
+                extra.extend(recent)
+        if extra:
+            pieces.append(np.asarray(extra, dtype=np.int64))
+        if not pieces:
+            return []
+        found, hits = np.unique(np.concatenate(pieces), return_counts=True)
+        keep = hits >= MIN_HITS
+        found, hits = found[keep], hits[keep]
+        order = np.lexsort((found, -hits))[:limit]
+        return found[order].tolist()
 
 
 _INDEXES: dict[tuple[str, int], BandIndex] = {}
@@ -409,9 +457,14 @@ def key_within(part: EventKey, whole: EventKey) -> bool:
 
 
 def event_key(text: str) -> EventKey:
-    """The dates, numbers and names a paragraph states."""
+    """The dates, numbers and names a paragraph states (each worked out when first asked)."""
+    return EventKey(text)
+
+
+def _parse_dates(text: str) -> tuple[frozenset[tuple[int, int]], str]:
+    """The (month, day) pairs a text states, and the text with them taken out."""
     dates = set()
-    without_dates = text
+    without = text
     for match in _DATE.finditer(text):
         if match.group(3):
             month = _MONTHS[match.group(3).lower().rstrip(".")]
@@ -420,16 +473,18 @@ def event_key(text: str) -> EventKey:
             month = _MONTHS[match.group(4).lower().rstrip(".")]
             days = [match.group(5)]
         dates |= {(month, int(d)) for d in days if d}
-        without_dates = without_dates.replace(match.group(0), " ")
+        without = without.replace(match.group(0), " ")
+    return frozenset(dates), without
+
+
+def _numbers(text: str) -> frozenset[str]:
     numbers = set()
-    for token in _TOKEN.findall(normalise(without_dates)):
+    for token in _TOKEN.findall(normalise(text)):
         if token[0].isdigit():
             numbers.add(token.replace(",", ""))
         elif token in _NUMBER_WORDS:
             numbers.add(_NUMBER_WORDS[token])
-    # The same tokens as the shingles: "al-Jiza" gives "jiza", "Derna's" gives "derna".
-    words = frozenset(_TOKEN.findall(normalise(text)))
-    return EventKey(frozenset(dates), frozenset(numbers), frozenset(_names(text)), words)
+    return frozenset(numbers)
 
 
 def _names(text: str) -> set[str]:
