@@ -16,7 +16,7 @@ MIGRATIONS = Migrations("wirewatch")
 
 #: The number of migrations above; written to ``PRAGMA user_version`` so that an
 #: older wirewatch refuses a database a newer one has changed.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _INITIAL = """
 CREATE TABLE sources (
@@ -235,4 +235,25 @@ def m003_near_duplicates(db: Database) -> None:
         """
     )
     rows = db.execute("SELECT id, text FROM items ORDER BY id").fetchall()
-    neardup.index_items(db, [(item_id, neardup.fingerprint(text)) for item_id, text in rows])
+    db.conn.executemany(
+        "INSERT INTO item_bands (item_id, bands) VALUES (?, ?)",
+        [(item_id, neardup.pack_bands(neardup.fingerprint(text).bands)) for item_id, text in rows],
+    )
+
+
+@MIGRATIONS()
+def m004_near_duplicate_facts(db: Database) -> None:
+    """Each indexed item's facts mask, so the index turns formula twins away unread.
+
+    Worked out here for the items already indexed. See :func:`storage.neardup.facts_mask`.
+    """
+    from storage import neardup
+
+    db.execute("ALTER TABLE item_bands ADD COLUMN facts INTEGER NOT NULL DEFAULT 0")
+    rows = db.execute(
+        "SELECT items.id, items.text FROM items JOIN item_bands ON item_bands.item_id = items.id"
+    ).fetchall()
+    db.conn.executemany(
+        "UPDATE item_bands SET facts = ? WHERE item_id = ?",
+        [(neardup.facts_mask(neardup.event_key(text)), item_id) for item_id, text in rows],
+    )

@@ -206,19 +206,44 @@ class Fingerprint:
     paragraphs have none, and the key is the dearest part.
     """
 
-    __slots__ = ("_key", "bands", "shingles", "text")
+    __slots__ = ("_facts", "_key", "bands", "shingles", "text")
 
     def __init__(self, text: str, shingles: frozenset[int], bands: tuple[int, ...]) -> None:
         self.text = text
         self.shingles = shingles
         self.bands = bands
         self._key: EventKey | None = None
+        self._facts: int | None = None
 
     @property
     def key(self) -> EventKey:
         if self._key is None:
             self._key = EventKey(self.text)
         return self._key
+
+    @property
+    def facts(self) -> int:
+        """The paragraph's dates and numbers as a 64-bit mask (see :func:`facts_mask`)."""
+        if self._facts is None:
+            self._facts = facts_mask(self.key)
+        return self._facts
+
+
+def facts_mask(key: EventKey) -> int:
+    """A Bloom mask of a key's dates and numbers: two bits of 64 for each.
+
+    The rule wants equal dates and numbers for an edited copy and a subset for a
+    part, and both relations carry over to the masks (equal sets give equal
+    masks, a subset gives a sub-mask). So the index can turn away a formula twin
+    (another day, another count) by one AND on a number it keeps for every item,
+    before its text is read: on a formulaic site that is most candidates.
+    Signed, to fit an SQLite INTEGER.
+    """
+    mask = 0
+    for fact in [f"{m}/{d}" for m, d in key.dates] + [f"#{n}" for n in key.numbers]:
+        h = zlib.crc32(fact.encode())
+        mask |= (1 << (h & 63)) | (1 << ((h >> 6) & 63))
+    return mask - (1 << 64) if mask >= 1 << 63 else mask
 
 
 def fingerprint(text: str) -> Fingerprint:
@@ -234,10 +259,16 @@ def fingerprints(texts: list[str]) -> list[Fingerprint]:
 
 
 def find_duplicates(db: Database | sqlite3.Connection, fps: list[Fingerprint]) -> list[int | None]:
-    """:func:`find_duplicate` for each of several fingerprints, with one index refresh."""
+    """:func:`find_duplicate` for each of several fingerprints: one index refresh, one
+    search of the index and one read of candidate texts for them all."""
     conn = getattr(db, "conn", db)
     index = band_index(conn)
-    return [_duplicate_among(fp, _candidates(conn, index.candidates(fp.bands))) for fp in fps]
+    found = index.candidates_many([(fp.bands, fp.facts) for fp in fps])
+    texts = _texts(conn, {i for ids in found for i in ids})
+    return [
+        _duplicate_among(fp, [(i, texts[i]) for i in ids if i in texts])
+        for fp, ids in zip(fps, found, strict=True)
+    ]
 
 
 def is_near_duplicate(new_text: str, old_text: str) -> bool:
@@ -324,8 +355,8 @@ def index_item(db: Database | sqlite3.Connection, item_id: int, fp: Fingerprint)
 def index_items(db: Database | sqlite3.Connection, items: list[tuple[int, Fingerprint]]) -> None:
     """Store several items' band keys (one append each); the next lookup reads them in."""
     getattr(db, "conn", db).executemany(
-        "INSERT OR REPLACE INTO item_bands (item_id, bands) VALUES (?, ?)",
-        [(item_id, _pack(fp.bands)) for item_id, fp in items],
+        "INSERT OR REPLACE INTO item_bands (item_id, bands, facts) VALUES (?, ?, ?)",
+        [(item_id, pack_bands(fp.bands), fp.facts) for item_id, fp in items],
     )
 
 
@@ -333,8 +364,9 @@ class BandIndex:
     """The band keys of stored items, in memory: key -> item ids, searched in O(log n).
 
     Most keys sit in two sorted numpy arrays; keys added since sit in a dict,
-    merged into the arrays when it grows. :meth:`refresh` reads the rows stored
-    since the last look (by this process or any other).
+    merged into the arrays when it grows. Each item's facts mask sits in an array
+    by item id. :meth:`refresh` reads the rows stored since the last look (by this
+    process or any other).
     """
 
     MERGE_AT = 20_000
@@ -342,23 +374,34 @@ class BandIndex:
     def __init__(self) -> None:
         self.keys = np.empty(0, dtype=np.int64)
         self.ids = np.empty(0, dtype=np.int64)
+        self.facts = np.zeros(1024, dtype=np.int64)
         self.recent: dict[int, list[int]] = {}
         self.recent_size = 0
         self.seen = 0
 
     def refresh(self, conn: sqlite3.Connection) -> None:
         rows = conn.execute(
-            "SELECT item_id, bands FROM item_bands WHERE item_id > ? ORDER BY item_id",
+            "SELECT item_id, bands, facts FROM item_bands WHERE item_id > ? ORDER BY item_id",
             (self.seen,),
         ).fetchall()
-        for item_id, blob in rows:
-            self.add(item_id, _unpack(blob))
+        for item_id, blob, facts in rows:
+            self.add(item_id, _unpack(blob), facts)
 
-    def add(self, item_id: int, bands: tuple[int, ...]) -> None:
+    def add(self, item_id: int, bands: tuple[int, ...], facts: int) -> None:
+        recent = self.recent
         for key in bands:
-            self.recent.setdefault(key, []).append(item_id)
+            ids = recent.get(key)
+            if ids is None:
+                recent[key] = [item_id]
+            else:
+                ids.append(item_id)
         self.recent_size += len(bands)
         self.seen = max(self.seen, item_id)
+        if item_id >= self.facts.size:
+            grown = np.zeros(max(2 * self.facts.size, item_id + 1), dtype=np.int64)
+            grown[: self.facts.size] = self.facts
+            self.facts = grown
+        self.facts[item_id] = facts
         # Merging re-sorts everything: only when the overlay is a quarter of the arrays.
         if self.recent_size >= max(self.MERGE_AT, self.keys.size // 4):
             self.merge()
@@ -373,34 +416,71 @@ class BandIndex:
         self.keys, self.ids = keys[order], ids[order]
         self.recent, self.recent_size = {}, 0
 
-    def candidates(self, bands: tuple[int, ...], limit: int = CANDIDATES) -> list[int]:
-        """Items sharing the most band keys with ``bands``, most first.
+    def candidates(self, bands: tuple[int, ...], facts: int, limit: int = CANDIDATES) -> list[int]:
+        """:meth:`candidates_many` for one paragraph."""
+        return self.candidates_many([(bands, facts)], limit)[0]
+
+    def candidates_many(
+        self, queries: list[tuple[tuple[int, ...], int]], limit: int = CANDIDATES
+    ) -> list[list[int]]:
+        """For each (band keys, facts mask): the items sharing most band keys, most first.
 
         One shared band is what unrelated texts share by chance (Jaccard 0.1: 4% of
         items); a copy shares several (Jaccard 0.5: 5 expected, 2+ in 97% of cases).
+        An item whose facts are neither within nor around the query's cannot pass
+        the rule and is dropped before the count is cut to ``limit``, so formula
+        twins never crowd a real copy out.
         """
-        pieces: list[np.ndarray] = []
-        if self.keys.size and bands:
-            query = np.asarray(bands, dtype=np.int64)
-            low = np.searchsorted(self.keys, query, "left")
-            high = np.searchsorted(self.keys, query, "right")
-            sizes = high - low
-            for n in np.nonzero((sizes > 0) & (sizes <= MAX_POSTINGS))[0].tolist():
-                pieces.append(self.ids[low[n] : high[n]])
-        extra: list[int] = []
-        for key in bands:
-            recent = self.recent.get(key)
-            if recent and len(recent) <= MAX_POSTINGS:
-                extra.extend(recent)
-        if extra:
-            pieces.append(np.asarray(extra, dtype=np.int64))
-        if not pieces:
-            return []
-        found, hits = np.unique(np.concatenate(pieces), return_counts=True)
-        keep = hits >= MIN_HITS
-        found, hits = found[keep], hits[keep]
-        order = np.lexsort((found, -hits))[:limit]
-        return found[order].tolist()
+        query_of, ids = self._postings(queries)
+        out: list[list[int]] = [[] for _ in queries]
+        if not ids.size:
+            return out
+        pairs, hits = np.unique(query_of << 40 | ids, return_counts=True)
+        query_of, ids = pairs >> 40, pairs & ((1 << 40) - 1)
+        masks = np.asarray([f for _, f in queries], dtype=np.int64)[query_of]
+        theirs = self.facts[ids]
+        keep = (hits >= MIN_HITS) & (((theirs & ~masks) == 0) | ((masks & ~theirs) == 0))
+        query_of, ids, hits = query_of[keep], ids[keep], hits[keep]
+        order = np.lexsort((ids, -hits, query_of))
+        for q, item in zip(query_of[order].tolist(), ids[order].tolist(), strict=True):
+            if len(out[q]) < limit:
+                out[q].append(item)
+        return out
+
+    def _postings(self, queries: list[tuple[tuple[int, ...], int]]) -> tuple[np.ndarray, np.ndarray]:
+        """(query number, item id) for every posting of the queries' keys, stock keys left out."""
+        query_of: list[np.ndarray] = []
+        ids: list[np.ndarray] = []
+        sizes = [len(bands) for bands, _ in queries]
+        if self.keys.size and sum(sizes):
+            keys = np.fromiter((k for bands, _ in queries for k in bands), np.int64, sum(sizes))
+            owner = np.repeat(np.arange(len(queries), dtype=np.int64), sizes)
+            by_key = np.argsort(keys)  # ordered needles: each search starts where the last ended
+            keys, owner = keys[by_key], owner[by_key]
+            low = np.searchsorted(self.keys, keys, "left")
+            count = np.searchsorted(self.keys, keys, "right") - low
+            use = (count > 0) & (count <= MAX_POSTINGS)
+            low, count, owner = low[use], count[use], owner[use]
+            if count.size:
+                total = int(count.sum())
+                # positions low[i] .. low[i] + count[i] - 1 for every used key i, in one array
+                starts = np.repeat(low - np.cumsum(count) + count, count)
+                ids.append(self.ids[starts + np.arange(total)])
+                query_of.append(np.repeat(owner, count))
+        if self.recent:
+            extra_q: list[int] = []
+            extra: list[int] = []
+            for q, (bands, _) in enumerate(queries):
+                for key in bands:
+                    recent = self.recent.get(key)
+                    if recent and len(recent) <= MAX_POSTINGS:
+                        extra.extend(recent)
+                        extra_q.extend([q] * len(recent))
+            ids.append(np.asarray(extra, dtype=np.int64))
+            query_of.append(np.asarray(extra_q, dtype=np.int64))
+        if not ids:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+        return np.concatenate(query_of), np.concatenate(ids)
 
 
 _INDEXES: dict[tuple[str, int], BandIndex] = {}
@@ -429,7 +509,7 @@ def band_index(conn: sqlite3.Connection) -> BandIndex:
     return index
 
 
-def _pack(bands: tuple[int, ...]) -> bytes:
+def pack_bands(bands: tuple[int, ...]) -> bytes:
     return struct.pack(f"<{len(bands)}q", *bands)
 
 
@@ -479,12 +559,18 @@ def _parse_dates(text: str) -> tuple[frozenset[tuple[int, int]], str]:
 
 def _numbers(text: str) -> frozenset[str]:
     numbers = set()
+    previous = ""
     for token in _TOKEN.findall(normalise(text)):
         if token[0].isdigit():
             numbers.add(token.replace(",", ""))
-        elif token in _NUMBER_WORDS:
+        elif token in _NUMBER_WORDS and not (token == "one" and previous in _NOT_ONE):
             numbers.add(_NUMBER_WORDS[token])
+        previous = token
     return frozenset(numbers)
+
+
+#: "no one was hurt" says what "nobody was hurt" says; "one" there counts nothing.
+_NOT_ONE = frozenset({"no", "any", "every", "some", "this", "that", "which", "the", "each"})
 
 
 def _names(text: str) -> set[str]:
@@ -580,13 +666,12 @@ def _bands_many(sets: list[frozenset[int]]) -> list[tuple[int, ...]]:
     return out
 
 
-def _candidates(conn: sqlite3.Connection, ids: list[int]) -> list[tuple[int, str]]:
-    """(id, text) of the candidate items, in the order given."""
+def _texts(conn: sqlite3.Connection, ids: set[int]) -> dict[int, str]:
+    """The text of each candidate item."""
     if not ids:
-        return []
+        return {}
     marks = ",".join("?" * len(ids))
-    texts = dict(conn.execute(f"SELECT id, text FROM items WHERE id IN ({marks})", ids))
-    return [(i, texts[i]) for i in ids if i in texts]
+    return dict(conn.execute(f"SELECT id, text FROM items WHERE id IN ({marks})", list(ids)))
 
 
 @lru_cache(maxsize=16384)

@@ -65,6 +65,7 @@ def test_migrations_recorded(path: Path) -> None:
             "m001_initial",
             "m002_alerts",
             "m003_near_duplicates",
+            "m004_near_duplicate_facts",
         ]
         assert not MIGRATIONS.pending(db)
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
@@ -104,6 +105,51 @@ def test_reopening_is_idempotent(path: Path) -> None:
     try:
         assert len(MIGRATIONS.applied(db)) == SCHEMA_VERSION
         assert db.execute("SELECT name FROM sources").fetchall() == [("s",)]
+    finally:
+        db.close()
+
+
+def test_facts_migration_indexes_items_stored_before_it(path: Path) -> None:
+    """Items stored at schema 3 get their facts masks, and a later copy still joins them.
+
+    Left at 0, an old item's mask would pass for "no dates, no numbers" and a
+    copy stating its date would still find it; a formula twin of it would too.
+    """
+    from sqlite_utils import Database
+
+    from storage import neardup
+
+    path.parent.mkdir(parents=True)
+    old = Database(path)
+    MIGRATIONS.apply(old, stop_before="m004_near_duplicate_facts")
+    text = "On 4 May, the LNA said two drones struck a depot near Sirte; nobody was hurt."
+    old.execute(
+        "INSERT INTO articles (id, source, url, content_hash, version, first_seen, last_seen,"
+        " last_changed) VALUES (1, 's', 'http://a/1', 'h', 1, 'now', 'now', 'now')"
+    )
+    old.execute(
+        "INSERT INTO versions (id, article_id, version, content_hash, fetched_at, paragraphs)"
+        " VALUES (1, 1, 1, 'h', 'now', 1)"
+    )
+    old.execute(
+        "INSERT INTO items (id, hash, text, first_article_id, first_version_id, first_seen,"
+        " cluster) VALUES (1, 'x', ?, 1, 1, 'now', 1)",
+        [text],
+    )
+    old.execute(
+        "INSERT INTO item_bands (item_id, bands) VALUES (1, ?)",
+        [neardup.pack_bands(neardup.fingerprint(text).bands)],
+    )
+    old.conn.commit()
+    old.close()
+    db = open_db(path)
+    try:
+        stored = db.execute("SELECT facts FROM item_bands WHERE item_id = 1").fetchone()[0]
+        assert stored == neardup.fingerprint(text).facts != 0
+        copy = "On 4 May the LNA said that two drones struck a depot near Sirte; no one was hurt."
+        twin = "On 9 May, the LNA said two drones struck a depot near Sirte; nobody was hurt."
+        assert neardup.find_duplicate(db, neardup.fingerprint(copy)) == 1
+        assert neardup.find_duplicate(db, neardup.fingerprint(twin)) is None
     finally:
         db.close()
 
