@@ -2,7 +2,7 @@
 
 Ingests the same synthetic articles twice into fresh database files: once plainly
 (the baseline, in the same script), once through :class:`alerts.Router` built
-from the packaged default watchlist (71 watches, ~370 names) with three
+from the packaged default watchlist (72 watches, ~375 names) with three
 subscribers of two notify URLs each, and with real place names sprinkled into a
 third of the paragraphs so that matches, mentions and outbox rows are written.
 Prints ms per article for both, the difference, and the rows written.

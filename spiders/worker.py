@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import storage
 from spiders import extract
 from storage import Article
+from storage.neardup import use_gazetteer
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +117,7 @@ def serve(config_path: str, send_alerts: bool, tasks, results) -> None:
 
     config = load_config(config_path)
     router = Router(config, send_alerts=send_alerts)
+    use_gazetteer({w.id: [*w.names, *w.acronyms] for w in config.watches})
     # Ctrl-C reaches the whole process group; the crawl process handles it and then
     # ends this worker in order. SIGTERM keeps its default: a transaction cut short
     # is rolled back by SQLite, so nothing half-stored remains.

@@ -243,17 +243,21 @@ def m003_near_duplicates(db: Database) -> None:
 
 @MIGRATIONS()
 def m004_near_duplicate_facts(db: Database) -> None:
-    """Each indexed item's facts mask, so the index turns formula twins away unread.
+    """Each indexed item's facts mask, and its band keys made anew.
 
-    Worked out here for the items already indexed. See :func:`storage.neardup.facts_mask`.
+    The mask lets the index turn formula twins away unread (see
+    :func:`storage.neardup.facts_mask`); the band keys change because the MinHash
+    lost its modulo and the bigrams their per-pair hashing, for speed. Items
+    stored before are worked out again here, so nothing already stored drops
+    out of the index.
     """
     from storage import neardup
 
     db.execute("ALTER TABLE item_bands ADD COLUMN facts INTEGER NOT NULL DEFAULT 0")
-    rows = db.execute(
-        "SELECT items.id, items.text FROM items JOIN item_bands ON item_bands.item_id = items.id"
-    ).fetchall()
-    db.conn.executemany(
-        "UPDATE item_bands SET facts = ? WHERE item_id = ?",
-        [(neardup.facts_mask(neardup.event_key(text)), item_id) for item_id, text in rows],
-    )
+    rows = db.execute("SELECT id, text FROM items ORDER BY id").fetchall()
+    for start in range(0, len(rows), 1000):
+        chunk = rows[start : start + 1000]
+        fps = neardup.fingerprints([text for _, text in chunk])
+        neardup.index_items(
+            db, [(item_id, fp) for (item_id, _), fp in zip(chunk, fps, strict=True)]
+        )

@@ -2,32 +2,40 @@
 
 **The rule.** A new paragraph is the same item as a stored one when
 
-1. their *event keys* agree: the same dates (day and month), the same numbers
-   (digits and number words, "40km" = "40 km" = 40), and the same named actors
-   and places, where names match loosely (IS/ISIS by prefix; Misrata/Misurata,
-   Derna/Darnah, Sirte/Surt within two edits with the same first letter; case,
-   "al-" and possessives ignored); and
+1. their *event keys* agree: the same time anchors (dates by day and month; a
+   month named alone, "since November"; anchors relative to the article, "last
+   week", "on Tuesday"), the same numbers (digits and number words, "40km" =
+   "40 km" = 40, "no one" counting nothing) and compass directions ("north of
+   Ubari" is not "west of Ubari"), and the same named actors and places, where
+   names match loosely (IS/ISIS by prefix; Misrata/Misurata, Derna/Darnah,
+   Sirte/Surt by consonant skeleton with the same first letter; case, "al-" and
+   possessives ignored); and
 2. their wording overlaps: word-bigram Jaccard of at least :data:`JACCARD`
-   (an edited copy), or the new paragraph lies inside the stored one (a split
-   part: containment :data:`CONTAINED`, its key a subset of the stored one's), or
-   it is covered by several stored ones (a joined paragraph).
+   (an edited copy), or the new paragraph is a split part of the stored one
+   (each of its sentences inside one sentence of the stored paragraph, with the
+   same time anchors and the other facts a subset), or it is covered by several
+   stored ones that each lie inside it (a joined paragraph).
 
 Similarity alone never merges: two different events written in one formula
 ("On 3 March, the LNA conducted two airstrikes ... south of Sirte" / "On 6 March
-... south of Derna") score as high as a real copy; a changed date, number or
-place makes a different key, hence a different item.
+... south of Derna") score as high as a real copy; a changed date, number,
+direction or place makes a different key, hence a different item.
 
 **The index.** MinHash over word bigrams (:data:`PERMUTATIONS` permutations from
 fixed SHA-256-derived constants, so signatures never change across processes or
 library versions), banded into :data:`BANDS` keys of :data:`ROWS` rows (candidates
-from a Jaccard of about 0.29). Each item's keys are stored as one blob in
-``item_bands``, in the item's own transaction, so what is stored is always
-consistent with the items. Lookups use a copy in memory (:class:`BandIndex`: a
-sorted array and a small overlay, searched in O(log n)), loaded once per process
-and brought up to date from ``item_bands`` before each lookup, so items other
-processes stored are seen too. Storing the keys in an SQLite index instead was
-measured: 42 random-key inserts per item dirty as many pages, and the commits
-cost 5x ingest. Candidates are checked with the rule above against their text.
+from a Jaccard of about 0.29); a paragraph of several sentences adds
+:data:`SENTENCE_BANDS` keys per sentence, so split parts and joined paragraphs
+find what they came from. Each item's keys are stored as one blob in
+``item_bands``, with a 64-bit mask of its dates and numbers (:func:`facts_mask`),
+in the item's own transaction, so what is stored is always consistent with the
+items. Lookups use a copy in memory (:class:`BandIndex`: a sorted array and a
+small overlay, searched in O(log n)), loaded once per process and brought up to
+date from ``item_bands`` before each lookup, so items other processes stored are
+seen too. Candidates whose masks rule them out (a formula twin on another day)
+are dropped unread; the rest are checked with the rule above against their text.
+Storing the keys in an SQLite index instead was measured: 42 random-key inserts
+per item dirty as many pages, and the commits cost 5x ingest.
 """
 
 from __future__ import annotations
@@ -39,6 +47,7 @@ import re
 import sqlite3
 import struct
 import zlib
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 import numpy as np
@@ -53,24 +62,23 @@ JACCARD = 0.5
 CONTAINED = 0.75
 COVERED = 0.85
 CANDIDATES = 5
+#: Keys per sentence of a paragraph of several sentences (see :func:`fingerprints`).
+SENTENCE_BANDS = 6
 MIN_HITS = 2
 #: A band key shared by more items than this is a stock phrase, not evidence: skipped,
 #: which keeps a lookup's cost bounded however large and formulaic the store grows.
 MAX_POSTINGS = 40
 
-_PRIME = np.uint64((1 << 61) - 1)
-
 
 def _constants(label: bytes, count: int) -> np.ndarray:
-    """``count`` fixed pseudo-random values below 2**61, from SHA-256 (stable for ever).
+    """``count`` fixed odd 64-bit pseudo-random values, from SHA-256 (stable for ever).
 
     Full-width multipliers matter: with small ones ``a * x + b`` barely wraps and
     keeps the order of x, so every permutation picks the same minimum (measured:
     MinHash estimated 0.25 for a true Jaccard of 0.71).
     """
     words = b"".join(hashlib.sha256(label + i.to_bytes(4, "big")).digest() for i in range(count))
-    values = np.frombuffer(words[: count * 8], dtype=">u8").astype(np.uint64)
-    return np.maximum(values & np.uint64((1 << 61) - 1), np.uint64(1))
+    return np.frombuffer(words[: count * 8], dtype=">u8").astype(np.uint64) | np.uint64(1)
 
 
 _A = _constants(b"wirewatch-minhash-a", PERMUTATIONS)
@@ -252,10 +260,31 @@ def fingerprint(text: str) -> Fingerprint:
 
 
 def fingerprints(texts: list[str]) -> list[Fingerprint]:
-    """Fingerprints of several paragraphs, the MinHash of all in one numpy pass."""
+    """Fingerprints of several paragraphs, the MinHash of all in one numpy pass.
+
+    A paragraph of several sentences also gets :data:`SENTENCE_BANDS` keys per
+    sentence, made as a one-sentence paragraph's first keys are made. So a split
+    part (one sentence of a stored paragraph) meets that sentence's keys with
+    its own first keys, and a joined paragraph's sentences meet the first keys
+    of the paragraphs it joins: a part and its whole find each other in the
+    index even though their whole-paragraph Jaccard is low.
+    """
     shingles = [_shingles(t) for t in texts]
     bands = _bands_many(shingles)
-    return [Fingerprint(t, s, b) for t, s, b in zip(texts, shingles, bands, strict=True)]
+    sentences = [_sentences(t) for t in texts]
+    pieces = [_shingles(x) for sents in sentences if len(sents) > 1 for x in sents]
+    piece_bands = iter(_bands_many(pieces, SENTENCE_BANDS))
+    out = []
+    for text, sets, keys, sents in zip(texts, shingles, bands, sentences, strict=True):
+        if len(sents) > 1:
+            extra = [k for _ in sents for k in next(piece_bands)]
+            keys = tuple(dict.fromkeys(keys + tuple(extra)))
+        out.append(Fingerprint(text, sets, keys))
+    return out
+
+
+def _sentences(text: str) -> list[str]:
+    return [x for x in _SENTENCE_END.split(text) if x.strip()]
 
 
 def find_duplicates(db: Database | sqlite3.Connection, fps: list[Fingerprint]) -> list[int | None]:
@@ -297,14 +326,15 @@ def _sentences_within(part: Fingerprint, whole: Fingerprint) -> bool:
     Without this, a sentence made of one event's date and another's place and
     number (every word of it found somewhere in the whole) would pass as a part.
     """
-    wholes = [fingerprint(s) for s in _SENTENCE_END.split(whole.text) if s.strip()]
+    wholes = [_unbanded(s) for s in _SENTENCE_END.split(whole.text) if s.strip()]
     for sentence in _SENTENCE_END.split(part.text):
         if not sentence.strip():
             continue
-        piece = fingerprint(sentence)
+        piece = _unbanded(sentence)
         if not any(
             piece.shingles
             and len(piece.shingles & w.shingles) >= CONTAINED * len(piece.shingles)
+            and piece.key.dates == w.key.dates
             and key_within(piece.key, w.key)
             for w in wholes
         ):
@@ -375,9 +405,18 @@ class BandIndex:
         self.keys = np.empty(0, dtype=np.int64)
         self.ids = np.empty(0, dtype=np.int64)
         self.facts = np.zeros(1024, dtype=np.int64)
-        self.recent: dict[int, list[int]] = {}
-        self.recent_size = 0
+        # The overlay: every key's first item, the items of keys seen more than once,
+        # and the (key, item) pairs in order for the next merge. Most keys are seen
+        # once, and set and dict operations in C then do all the work.
+        self.first: dict[int, int] = {}
+        self.more: dict[int, list[int]] = {}
+        self.recent_keys: list[int] = []
+        self.recent_ids: list[int] = []
         self.seen = 0
+
+    @property
+    def recent_size(self) -> int:
+        return len(self.recent_keys)
 
     def refresh(self, conn: sqlite3.Connection) -> None:
         rows = conn.execute(
@@ -388,33 +427,42 @@ class BandIndex:
             self.add(item_id, _unpack(blob), facts)
 
     def add(self, item_id: int, bands: tuple[int, ...], facts: int) -> None:
-        recent = self.recent
-        for key in bands:
-            ids = recent.get(key)
-            if ids is None:
-                recent[key] = [item_id]
-            else:
-                ids.append(item_id)
-        self.recent_size += len(bands)
+        first = self.first
+        again = first.keys() & bands
+        if again:
+            for key in again:
+                self.more.setdefault(key, [first[key]]).append(item_id)
+            first.update(dict.fromkeys(bands, item_id))
+            for key in again:
+                first[key] = self.more[key][0]
+        else:
+            first.update(dict.fromkeys(bands, item_id))
+        self.recent_keys.extend(bands)
+        self.recent_ids.extend([item_id] * len(bands))
         self.seen = max(self.seen, item_id)
         if item_id >= self.facts.size:
             grown = np.zeros(max(2 * self.facts.size, item_id + 1), dtype=np.int64)
             grown[: self.facts.size] = self.facts
             self.facts = grown
         self.facts[item_id] = facts
-        # Merging re-sorts everything: only when the overlay is a quarter of the arrays.
-        if self.recent_size >= max(self.MERGE_AT, self.keys.size // 4):
+        # Merging copies the arrays: only when the overlay is half their size.
+        if len(self.recent_keys) >= max(self.MERGE_AT, self.keys.size // 2):
             self.merge()
 
     def merge(self) -> None:
-        keys = np.fromiter(
-            (k for k, ids in self.recent.items() for _ in ids), np.int64, self.recent_size
-        )
-        ids = np.fromiter((i for v in self.recent.values() for i in v), np.int64, self.recent_size)
-        keys, ids = np.concatenate([self.keys, keys]), np.concatenate([self.ids, ids])
+        keys = np.array(self.recent_keys, dtype=np.int64)
+        ids = np.array(self.recent_ids, dtype=np.int64)
         order = np.argsort(keys, kind="stable")
-        self.keys, self.ids = keys[order], ids[order]
-        self.recent, self.recent_size = {}, 0
+        keys, ids = keys[order], ids[order]
+        # Slot the sorted overlay into the arrays: one pass, not a sort of everything.
+        at = np.searchsorted(self.keys, keys, "right")
+        self.keys, self.ids = np.insert(self.keys, at, keys), np.insert(self.ids, at, ids)
+        self.first, self.more = {}, {}
+        self.recent_keys, self.recent_ids = [], []
+
+    def _recent(self, key: int) -> list[int]:
+        more = self.more.get(key)
+        return more if more is not None else [self.first[key]]
 
     def candidates(self, bands: tuple[int, ...], facts: int, limit: int = CANDIDATES) -> list[int]:
         """:meth:`candidates_many` for one paragraph."""
@@ -447,7 +495,9 @@ class BandIndex:
                 out[q].append(item)
         return out
 
-    def _postings(self, queries: list[tuple[tuple[int, ...], int]]) -> tuple[np.ndarray, np.ndarray]:
+    def _postings(
+        self, queries: list[tuple[tuple[int, ...], int]]
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(query number, item id) for every posting of the queries' keys, stock keys left out."""
         query_of: list[np.ndarray] = []
         ids: list[np.ndarray] = []
@@ -467,13 +517,13 @@ class BandIndex:
                 starts = np.repeat(low - np.cumsum(count) + count, count)
                 ids.append(self.ids[starts + np.arange(total)])
                 query_of.append(np.repeat(owner, count))
-        if self.recent:
+        if self.first:
             extra_q: list[int] = []
             extra: list[int] = []
             for q, (bands, _) in enumerate(queries):
-                for key in bands:
-                    recent = self.recent.get(key)
-                    if recent and len(recent) <= MAX_POSTINGS:
+                for key in self.first.keys() & bands:
+                    recent = self._recent(key)
+                    if len(recent) <= MAX_POSTINGS:
                         extra.extend(recent)
                         extra_q.extend([q] * len(recent))
             ids.append(np.asarray(extra, dtype=np.int64))
@@ -542,7 +592,13 @@ def event_key(text: str) -> EventKey:
 
 
 def _parse_dates(text: str) -> tuple[frozenset[tuple[int, int]], str]:
-    """The (month, day) pairs a text states, and the text with them taken out."""
+    """The time anchors a text states, and the text with its dates taken out.
+
+    (month, day) for a date; (month, 0) for a month named alone ("since
+    November"); (0, n) for an anchor relative to the article ("last week",
+    "on Tuesday"). Two paragraphs anchored differently tell of different times:
+    "Last week, X" is not "On 5 October, X", nor X with no anchor at all.
+    """
     dates = set()
     without = text
     for match in _DATE.finditer(text):
@@ -554,10 +610,36 @@ def _parse_dates(text: str) -> tuple[frozenset[tuple[int, int]], str]:
             days = [match.group(5)]
         dates |= {(month, int(d)) for d in days if d}
         without = without.replace(match.group(0), " ")
+    for match in _ANCHOR.finditer(without):
+        word = match.group(0).lower()
+        if word in _MONTH_ALONE:
+            dates.add((_MONTH_ALONE[word], 0))
+        else:
+            dates.add((0, _RELATIVE[" ".join(word.split())]))
     return frozenset(dates), without
 
 
+#: Months named alone; "may" is left out, being more often the verb.
+_MONTH_ALONE = {m: n for m, n in _MONTHS.items() if len(m) > 4 or m == "june" or m == "july"}
+_RELATIVE = {
+    phrase: n + 1
+    for n, phrase in enumerate(
+        "last week|this week|next week|last month|this month|earlier this month|yesterday|today"
+        "|overnight|last weekend|this weekend|monday|tuesday|wednesday|thursday|friday|saturday"
+        "|sunday".split("|")
+    )
+}
+_ANCHOR = re.compile(
+    r"\b(?:"
+    + "|".join(m.capitalize() for m in _MONTH_ALONE)
+    + "|(?i:"
+    + "|".join(p.replace(" ", r"\s+") for p in sorted(_RELATIVE, key=len, reverse=True))
+    + r"))\b"
+)
+
+
 def _numbers(text: str) -> frozenset[str]:
+    """Counts and distances, and compass directions: "90km north" is not "90km west"."""
     numbers = set()
     previous = ""
     for token in _TOKEN.findall(normalise(text)):
@@ -565,8 +647,26 @@ def _numbers(text: str) -> frozenset[str]:
             numbers.add(token.replace(",", ""))
         elif token in _NUMBER_WORDS and not (token == "one" and previous in _NOT_ONE):
             numbers.add(_NUMBER_WORDS[token])
+        elif token in _DIRECTIONS:
+            numbers.add(_DIRECTIONS[token])
         previous = token
     return frozenset(numbers)
+
+
+_DIRECTIONS = {
+    word: "~" + word.removesuffix("ern").removesuffix("wards").removesuffix("ward")
+    for base in (
+        "north",
+        "south",
+        "east",
+        "west",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+    )
+    for word in (base, base + "ern", base + "ward", base + "wards")
+}
 
 
 #: "no one was hurt" says what "nobody was hurt" says; "one" there counts nothing.
@@ -604,16 +704,48 @@ def _names_within(names: frozenset[str], other: EventKey) -> bool:
     return all(n in other.words or any(_same_name(n, o) for o in other.names) for n in names)
 
 
+#: Folded one-word names -> the groups (watch ids) that list them; see :func:`use_gazetteer`.
+_GAZETTEER: dict[str, frozenset[str]] = {}
+
+
+def use_gazetteer(groups: Mapping[str, Iterable[str]]) -> None:
+    """Names known to be one (listed in one group) or two (listed in different groups).
+
+    The watchlist is the gazetteer: a watch lists a place's spellings (Tobruk,
+    Tubruq; Zawiya, Zawiyah), which no rule of letters could all match, and two
+    watches tell apart places whose letters no rule could (Jufra, Jafara). Names
+    it does not list fall back to the rules of :func:`_same_name`. Process-wide:
+    the crawl's worker sets it from the config before it stores anything.
+    """
+    found: dict[str, set[str]] = {}
+    for group, names in groups.items():
+        for name in names:
+            if len(name.split()) == 1 and _NAME.fullmatch(name.split("-")[-1]):
+                found.setdefault(_fold_name(name), set()).add(group)
+    _GAZETTEER.clear()
+    _GAZETTEER.update({name: frozenset(ids) for name, ids in found.items()})
+    _same_name.cache_clear()
+
+
 @lru_cache(maxsize=65536)
 def _same_name(a: str, b: str) -> bool:
-    """Equal, an acronym and its longer form, or one name in two transliterations."""
+    """Equal, listed together, an acronym and its longer form, a demonym, or one name in
+    two transliterations."""
     if a == b:
         return True
+    known_a, known_b = _GAZETTEER.get(a), _GAZETTEER.get(b)
+    if known_a is not None and known_b is not None:
+        return not known_a.isdisjoint(known_b)
     short, long_ = sorted((a, b), key=len)
     if len(short) >= 2 and long_.startswith(short) and len(short) <= 3:
         return True  # IS / ISIS, BM / BMF: an acronym and its longer form
+    if len(short) >= 4 and long_ in (short + "n", short + "i"):
+        return True  # Misrata / Misratan, Zintan / Zintani: the place and its people
     skeleton = _skeleton(a)
-    return len(skeleton) >= 2 and skeleton == _skeleton(b) and _same_start(a, b)
+    if len(skeleton) < 2 or skeleton != _skeleton(b):
+        return False
+    # Two consonants say little: Omar and Amr share them. Then the first letter must agree.
+    return a[0] == b[0] if len(skeleton) == 2 else _same_start(a, b)
 
 
 def _skeleton(name: str) -> str:
@@ -635,17 +767,18 @@ def _same_start(a: str, b: str) -> bool:
 
 
 def _shingles(text: str) -> frozenset[int]:
-    words = _TOKEN.findall(normalise(text))
+    """Word bigrams as 32-bit values: each word hashed once, neighbours combined."""
+    words = [zlib.crc32(w.encode()) for w in _TOKEN.findall(normalise(text))]
     if len(words) < 2:
-        return frozenset(zlib.crc32(w.encode()) for w in words)
-    return frozenset(zlib.crc32(f"{a} {b}".encode()) for a, b in itertools.pairwise(words))
+        return frozenset(words)
+    return frozenset((a * 0x9E3779B1 ^ b) & 0xFFFFFFFF for a, b in itertools.pairwise(words))
 
 
 _BAND_OFFSETS = np.arange(BANDS, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
 
 
-def _bands_many(sets: list[frozenset[int]]) -> list[tuple[int, ...]]:
-    """Band keys of each shingle set: MinHash of all sets in one pass, then banding."""
+def _bands_many(sets: list[frozenset[int]], bands: int = BANDS) -> list[tuple[int, ...]]:
+    """The first ``bands`` band keys of each shingle set: MinHash of all in one pass."""
     sizes = [len(s) for s in sets]
     present = [s for s in sets if s]
     if not present:
@@ -654,16 +787,16 @@ def _bands_many(sets: list[frozenset[int]]) -> list[tuple[int, ...]]:
         (v for s in present for v in s), dtype=np.uint64, count=sum(len(s) for s in present)
     )
     starts = np.cumsum([0] + [len(s) for s in present[:-1]])
-    hashed = (np.outer(_A, values) + _B[:, None]) % _PRIME
-    signatures = np.minimum.reduceat(hashed, starts, axis=1)  # (PERMUTATIONS, len(present))
-    rows = signatures[: BANDS * ROWS].T.reshape(len(present), BANDS, ROWS)
-    mixed = (rows * _BAND_MIX).sum(axis=2) + _BAND_OFFSETS
+    used = bands * ROWS
+    # Multiply-add wrapping at 2**64 (no modulo: it cost 6x the rest); the minimum
+    # is decided by the high bits, which an odd full-width multiplier mixes well.
+    hashed = np.outer(_A[:used], values) + _B[:used, None]
+    signatures = np.minimum.reduceat(hashed, starts, axis=1)  # (used, len(present))
+    rows = signatures.T.reshape(len(present), bands, ROWS)
+    mixed = (rows * _BAND_MIX).sum(axis=2) + _BAND_OFFSETS[:bands]
     packed = mixed.astype("<u8").tobytes()
-    keys = iter(struct.unpack(f"<{len(present) * BANDS}q", packed))
-    out = []
-    for size in sizes:
-        out.append(tuple(itertools.islice(keys, BANDS)) if size else ())
-    return out
+    keys = iter(struct.unpack(f"<{len(present) * bands}q", packed))
+    return [tuple(itertools.islice(keys, bands)) if size else () for size in sizes]
 
 
 def _texts(conn: sqlite3.Connection, ids: set[int]) -> dict[int, str]:
@@ -674,7 +807,12 @@ def _texts(conn: sqlite3.Connection, ids: set[int]) -> dict[int, str]:
     return dict(conn.execute(f"SELECT id, text FROM items WHERE id IN ({marks})", list(ids)))
 
 
+def _unbanded(text: str) -> Fingerprint:
+    """Shingles and key, no band keys: for comparing, not for looking up."""
+    return Fingerprint(text, _shingles(text), ())
+
+
 @lru_cache(maxsize=16384)
 def _stored_fingerprint(item_id: int, text: str) -> Fingerprint:
-    """A stored candidate's fingerprint: shingles and key, no band keys (not needed)."""
-    return Fingerprint(text, _shingles(text), ())
+    """A stored candidate's fingerprint (one item is often a candidate many times)."""
+    return _unbanded(text)

@@ -31,9 +31,10 @@ A :class:`Pair` is one labelled judgement ``is_near_duplicate(copy, original)``:
     never seen must NOT merge (see the ``joined-unseen`` negatives), and one pairwise call
     cannot tell the two apart.
 
-Deliberately left out as ambiguous for a rule keyed on dates, numbers and names: a copy
-that replaces the date with "Last week", one that only changes a compass direction ("west"
-to "east" of the same town), and additions that bring new names or dates with them.
+Time anchors and directions count as facts: a paragraph that says "Last week" where the
+other says "On 5 October" (or says nothing), or "west" where the other says "north" of the
+same town, is labelled a different item. Left out as ambiguous: additions that bring new
+names or dates with them.
 """
 
 from __future__ import annotations
@@ -443,6 +444,14 @@ _EDITS = [
         "On 2 June, the LNA's Saiqa Special Forces said they had seized a weapons cache in"
         " Qanfouda, including 12 anti-aircraft guns.",
         "Ganfouda to Qanfouda, capitalised Special Forces",
+    ),
+    Pair(
+        "edit",
+        "On 12 June, a car bomb exploded outside a checkpoint at the western gate of Ajdabiya;"
+        " nobody was hurt, the municipality said.",
+        "On 12 June a car bomb exploded outside a checkpoint at the western gate of Ajdabiya;"
+        " no one was hurt, the municipality said.",
+        "nobody to no one, a comma dropped",
     ),
 ]
 
@@ -1537,5 +1546,37 @@ NEGATIVES: list[Pair] = [
         "On 14 July, the LNA said its aircraft struck IS positions in Sirte's Sawawa district.",
         "On 14 July, protesters in Tobruk demanded the release of detained journalists.",
         "unrelated, same date and opener",
+    ),
+    Pair(
+        "date",
+        "On 5 October, a video published by IS supporters showed fighters training in the desert"
+        " 90km west of Ubari, the first such footage from the area since August.",
+        "Last week, a video published by IS supporters showed fighters training in the desert"
+        " 90km west of Ubari, the first such footage from the area since August.",
+        "a dated event against the same formula anchored to last week",
+    ),
+    Pair(
+        "date",
+        "On 19 August, the municipal council of Waddan declared its support for the LNA, days"
+        " after a delegation from Jufra visited the town.",
+        "The municipal council of Waddan declared its support for the LNA, days after a"
+        " delegation from Jufra visited the town.",
+        "a dated event against the same sentence with no anchor at all",
+    ),
+    Pair(
+        "place",
+        "On 5 October, a video published by IS supporters showed fighters training in the desert"
+        " 90km west of Ubari.",
+        "On 5 October, a video published by IS supporters showed fighters training in the desert"
+        " 90km north of Ubari.",
+        "west to north of the same town",
+    ),
+    Pair(
+        "date",
+        "Residents of Tazirbu said IS fighters had been seen near the town's water wells, the"
+        " first sighting there since November.",
+        "Residents of Tazirbu said IS fighters had been seen near the town's water wells, the"
+        " first sighting there since March.",
+        "since November to since March, no day given",
     ),
 ]

@@ -1,0 +1,74 @@
+"""Parts of the near-duplicate rule that the labelled set exercises only through defaults."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from storage.neardup import event_key, facts_mask, is_near_duplicate, use_gazetteer
+
+JUFRA = "On 2 May, IS fighters attacked a pumping station near Jufra, killing two guards."
+JAFARA = "On 2 May, IS fighters attacked a pumping station near Jafara, killing two guards."
+
+
+@pytest.fixture
+def no_gazetteer() -> Iterator[None]:
+    use_gazetteer({})
+    yield
+    use_gazetteer({})
+
+
+def test_gazetteer_tells_apart_what_letters_cannot(no_gazetteer: None) -> None:
+    """Jufra and Jafara share their consonants; two watches listing them keep them apart."""
+    assert is_near_duplicate(JAFARA, JUFRA)  # the letters alone cannot tell
+    use_gazetteer({"jufra": ["Jufra", "al-Jufrah"], "jafara": ["Jafara", "Jefara"]})
+    assert not is_near_duplicate(JAFARA, JUFRA)
+
+
+def test_gazetteer_joins_spellings_no_rule_matches(no_gazetteer: None) -> None:
+    """Tobruk and Tubruq differ in k and q; one watch listing both makes them one place."""
+    original = "On 9 May, the HoR met in Tobruk to debate the budget for a second day."
+    copy = "On 9 May, the HoR met in Tubruq to debate the budget for a second day."
+    assert not is_near_duplicate(copy, original)
+    use_gazetteer({"tobruk": ["Tobruk", "Tubruq", "طبرق"]})
+    assert is_near_duplicate(copy, original)
+
+
+def test_short_skeletons_need_the_same_first_letter(no_gazetteer: None) -> None:
+    """Two consonants say little: Omar and Amr are two people; Sebha and Sabha one town."""
+    assert not is_near_duplicate(
+        "On 4 May, the GNA appointed Amr Saleh as head of the guard.",
+        "On 4 May, the GNA appointed Omar Saleh as head of the guard.",
+    )
+    assert is_near_duplicate(
+        "On 4 May, clashes broke out in Sabha between two tribal militias.",
+        "On 4 May, clashes broke out in Sebha between two tribal militias.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "anchors"),
+    [
+        ("Last week, the LNA shelled Derna.", {(0, 1)}),
+        ("On Tuesday, the LNA shelled Derna.", {(0, 13)}),
+        ("The LNA shelled Derna, the first time since November.", {(11, 0)}),
+        ("On 3 May, the LNA shelled Derna; it may do so again.", {(5, 3)}),
+    ],
+)
+def test_time_anchors_are_facts(text: str, anchors: set[tuple[int, int]]) -> None:
+    assert event_key(text).dates == anchors
+
+
+def test_directions_and_no_one_in_numbers() -> None:
+    key = event_key("Two militants were killed 40km southwest of Sirte; no one else was hurt.")
+    assert key.numbers == {"2", "40", "~southwest"}
+
+
+def test_facts_masks_follow_set_relations() -> None:
+    """Equal facts give equal masks and a subset a sub-mask: the index relies on it."""
+    whole = event_key("On 3 May, two drones struck 40km west of Sirte.")
+    part = event_key("On 3 May, drones struck near Sirte.")
+    other = event_key("On 6 May, two drones struck 40km west of Sirte.")
+    assert facts_mask(part) & ~facts_mask(whole) == 0
+    assert facts_mask(other) & ~facts_mask(whole) != 0
