@@ -306,3 +306,11 @@ def test_ui_reads_what_is_written_while_it_runs(collected, ui):
     assert health["a"]["last_status"] == "ok" and health["a"]["new_items"] > 0
     status, _ = _get(ui + "/ww/alert_outbox.json?state=")
     assert status == 200
+
+
+def test_report_refuses_since_with_all_and_names_an_unwritable_file(collected, tmp_path):
+    both = wirewatch(collected, "report", "--all", "--since", "2016-01-01")
+    assert both.code == 2 and "--since and --all exclude each other" in both.stderr
+    missing = tmp_path / "no-such-dir" / "r.html"
+    bad = wirewatch(collected, "report", "--all", "--out", str(missing))
+    assert bad.code == 1 and f"{missing}: cannot write the report" in bad.stderr

@@ -477,16 +477,20 @@ def report(ctx: click.Context, since: datetime | None, all_dates: bool, out: str
     """
     from wirewatch.explore.report import render_report
 
+    if all_dates and since:
+        raise click.UsageError("--since and --all exclude each other")
     config = _config(ctx)
-    day = (
-        None
-        if all_dates
-        else (since.date() if since else (datetime.now(UTC) - timedelta(days=7)).date())
-    )
+    if all_dates:
+        day = None
+    else:
+        day = since.date() if since else (datetime.now(UTC) - timedelta(days=7)).date()
     db = _open(config)
     html = render_report(db, config, day, top)
     db.close()
-    Path(out).write_text(html, encoding="utf-8")
+    try:
+        Path(out).write_text(html, encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"{out}: cannot write the report: {exc.strerror}") from None
     click.echo(f"wrote {out}")
 
 
