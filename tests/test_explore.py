@@ -251,7 +251,9 @@ def test_ui_loads_searches_and_runs_a_canned_query(collected, ui):
         assert murzuq and found == murzuq
         assert page.locator(".facet-info").count() >= 3  # source, month, watch ids
 
-        page.goto(ui + "/ww/mentions_recent")
+        page.goto(ui + "/")
+        with page.expect_navigation():
+            page.get_by_role("link", name="Items mentioning a watch in the last N days").click()
         page.fill("input[name=watch]", "sirte")
         page.fill("input[name=days]", "100000")
         with page.expect_navigation():
@@ -314,3 +316,20 @@ def test_report_refuses_since_with_all_and_names_an_unwritable_file(collected, t
     missing = tmp_path / "no-such-dir" / "r.html"
     bad = wirewatch(collected, "report", "--all", "--out", str(missing))
     assert bad.code == 1 and f"{missing}: cannot write the report" in bad.stderr
+
+
+def test_ui_cluster_copies_lists_every_site_that_carried_the_news(collected, ui):
+    """The canned query gives, for one cluster, the same copies as `wirewatch copies`."""
+    cluster = rows(
+        collected,
+        "select i.cluster from items i join occurrences o on o.item_id = i.id"
+        " join versions v on v.id = o.version_id join articles a on a.id = v.article_id"
+        " group by i.cluster having count(distinct a.source) = 3 limit 1",
+    )[0]["cluster"]
+    status, body = _get(f"{ui}/ww/cluster_copies.json?_shape=array&cluster={cluster}")
+    assert status == 200
+    got = {(r["source"], r["url"], r["item_id"]) for r in json.loads(body)}
+    db = storage.open_db(collected.parent / "ww.db")
+    want = {(r["source"], r["url"], r["item_id"]) for r in storage.cluster_copies(db, cluster)}
+    db.close()
+    assert got == want and {source for source, _, _ in got} == {"a", "b", "c"}

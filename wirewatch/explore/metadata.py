@@ -6,7 +6,9 @@ the dict Datasette takes, for the database Datasette calls ``name``.
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
+from urllib.parse import quote
 
 _DAY = "COALESCE(i.event_date, substr(a.published, 1, 10))"
 
@@ -247,15 +249,24 @@ ORDER BY o.id DESC""",
 }
 
 
+def _home(database: str) -> str:
+    """The home page's links: figures, the two searchable views, the canned queries."""
+    db = escape(quote(database), quote=True)
+    queries = " · ".join(
+        f"<a href='/{db}/{name}'>{escape(q['title'])}</a>" for name, q in QUERIES.items()
+    )
+    return (
+        "What wirewatch collected. <a href='/-/wirewatch'>Timeline and map</a> · "
+        f"search <a href='/{db}/item_list'>items</a> · <a href='/{db}/mention_list'>mentions</a>"
+        f"<br>Canned queries: {queries}"
+    )
+
+
 def metadata(database: str) -> dict[str, Any]:
     """The metadata dict for Datasette, the wirewatch database being called ``database``."""
     return {
         "title": "wirewatch",
-        "description_html": (
-            "What wirewatch collected. <a href='/-/wirewatch'>Timeline and map</a> · "
-            f"search <a href='/{database}/item_list'>items</a> · "
-            f"<a href='/{database}/mention_list'>mentions</a>"
-        ),
+        "description_html": _home(database),
         "databases": {
             database: {
                 "description": "Items, their copies across sites, mentions, crawl runs, alerts.",
