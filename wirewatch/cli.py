@@ -435,6 +435,65 @@ def rematch(ctx: click.Context, since: datetime | None, send: bool, as_json: boo
         raise SystemExit(1)
 
 
+@cli.command()
+@click.option("--port", type=int, default=8001, show_default=True, help="Port to serve on.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.pass_context
+def ui(ctx: click.Context, port: int, host: str) -> None:
+    """Browse and search the database in a browser (Datasette, read-only), with a timeline and map.
+
+    Example: wirewatch ui --port 8001, then open http://127.0.0.1:8001/
+    """
+    from wirewatch.explore import ui as explore_ui
+
+    config = _config(ctx)
+    db = _open(config)
+    explore_ui.prepare(db, config)
+    db.close()
+    click.echo(f"serving {config.database} read-only at http://{host}:{port}/ (Ctrl-C stops)")
+    explore_ui.serve(config, host, port)
+
+
+@cli.command()
+@click.option(
+    "--since",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Only news dated on or after this day [default: 7 days ago].",
+)
+@click.option("--all", "all_dates", is_flag=True, help="Every date, not the last week.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True),
+    default="wirewatch-report.html",
+    show_default=True,
+    help="HTML file to write.",
+)
+@click.option("--top", type=int, default=10, show_default=True, help="New clusters to list.")
+@click.pass_context
+def report(ctx: click.Context, since: datetime | None, all_dates: bool, out: str, top: int) -> None:
+    """Write a self-contained HTML report: timeline, map and the top new clusters.
+
+    Example: wirewatch report --since 2026-11-01 --out weekly.html
+    """
+    from wirewatch.explore.report import render_report
+
+    if all_dates and since:
+        raise click.UsageError("--since and --all exclude each other")
+    config = _config(ctx)
+    if all_dates:
+        day = None
+    else:
+        day = since.date() if since else (datetime.now(UTC) - timedelta(days=7)).date()
+    db = _open(config)
+    html = render_report(db, config, day, top)
+    db.close()
+    try:
+        Path(out).write_text(html, encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"{out}: cannot write the report: {exc.strerror}") from None
+    click.echo(f"wrote {out}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console script entry point."""
     cli.main(args=argv, prog_name="wirewatch")

@@ -1,0 +1,1 @@
+"""Exploring what was collected: Datasette UI, timeline and map figures, the report."""
