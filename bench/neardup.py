@@ -57,9 +57,11 @@ from storage.neardup import (  # noqa: E402
     fingerprint,
     index_item,
     is_near_duplicate,
+    use_gazetteer,
 )
 from tests.data.neardup.pairs import NEGATIVES, POSITIVES, Pair  # noqa: E402
 from tests.fixturesite import make_sites  # noqa: E402
+from wirewatch.config import DEFAULT_CONFIG, load_config  # noqa: E402
 
 NOW = "2026-11-21T12:00:00+00:00"
 BATCH = 100  # items per transaction on the index path
@@ -654,9 +656,13 @@ def main() -> None:
     parser.add_argument("--window", type=int, default=2_000, help="items timed per checkpoint")
     parser.add_argument("--fixture-seeds", type=int, default=3, help="fixture site seeds")
     args = parser.parse_args()
+    # As a crawl on the default config has it: the watchlist is the names' gazetteer.
+    watches = load_config(DEFAULT_CONFIG).watches
+    use_gazetteer({w.id: [*w.names, *w.acronyms] for w in watches})
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
+        print(f"Gazetteer: the default watchlist's {len(watches)} watches")
         print(f"Labelled set: {len(POSITIVES)} positives, {len(NEGATIVES)} negatives")
         pairwise, per_call = labelled_pairwise()
         pairwise.show("is_near_duplicate")
