@@ -34,6 +34,7 @@ import argparse
 import contextlib
 import importlib
 import json
+import os
 import random
 import re
 import sqlite3
@@ -243,6 +244,8 @@ def fixture_scores(folder: Path, seed: int) -> FixtureScores:
                     piece = "split piece" if "split" in para.edits else "whole paragraph"
                     fate = "merged elsewhere" if item(text) in merged_ids else "left alone"
                     misses[f"{piece}, {fate}"] += 1
+                    if os.environ.get("NEARDUP_SHOW_MISSES"):
+                        print(f"    MISS {fate}: {text[:100]!r}\n      of {original[:100]!r}")
                 if para.origin_index in twins:
                     twin = source[twins[para.origin_index]]
                     what = f"{site.name} {post.id} #{k} vs formula twin of its origin"

@@ -67,7 +67,7 @@ SENTENCE_BANDS = 6
 MIN_HITS = 2
 #: A band key shared by more items than this is a stock phrase, not evidence: skipped,
 #: which keeps a lookup's cost bounded however large and formulaic the store grows.
-MAX_POSTINGS = 40
+MAX_POSTINGS = 10
 
 
 def _constants(label: bytes, count: int) -> np.ndarray:
@@ -269,15 +269,16 @@ def fingerprints(texts: list[str]) -> list[Fingerprint]:
     of the paragraphs it joins: a part and its whole find each other in the
     index even though their whole-paragraph Jaccard is low.
     """
-    shingles = [_shingles(t) for t in texts]
+    # Each sentence is tokenised once; the paragraph's words are its sentences' words.
+    words = [[_words(x) for x in _sentences(t)] for t in texts]
+    shingles = [_bigrams([w for sentence in ws for w in sentence]) for ws in words]
     bands = _bands_many(shingles)
-    sentences = [_sentences(t) for t in texts]
-    pieces = [_shingles(x) for sents in sentences if len(sents) > 1 for x in sents]
+    pieces = [_bigrams(sentence) for ws in words if len(ws) > 1 for sentence in ws]
     piece_bands = iter(_bands_many(pieces, SENTENCE_BANDS))
     out = []
-    for text, sets, keys, sents in zip(texts, shingles, bands, sentences, strict=True):
-        if len(sents) > 1:
-            extra = [k for _ in sents for k in next(piece_bands)]
+    for text, sets, keys, ws in zip(texts, shingles, bands, words, strict=True):
+        if len(ws) > 1:
+            extra = [k for _ in ws for k in next(piece_bands)]
             keys = tuple(dict.fromkeys(keys + tuple(extra)))
         out.append(Fingerprint(text, sets, keys))
     return out
@@ -293,9 +294,9 @@ def find_duplicates(db: Database | sqlite3.Connection, fps: list[Fingerprint]) -
     conn = getattr(db, "conn", db)
     index = band_index(conn)
     found = index.candidates_many([(fp.bands, fp.facts) for fp in fps])
-    texts = _texts(conn, {i for ids in found for i in ids})
+    rows = _texts(conn, {i for ids in found for i in ids})
     return [
-        _duplicate_among(fp, [(i, texts[i]) for i in ids if i in texts])
+        _duplicate_among(fp, [(i, *rows[i]) for i in ids if i in rows])
         for fp, ids in zip(fps, found, strict=True)
     ]
 
@@ -307,14 +308,21 @@ def is_near_duplicate(new_text: str, old_text: str) -> bool:
 
 def same_content(new: Fingerprint, old: Fingerprint) -> bool:
     """The pairwise rule: keys agree and wording overlaps, or new is a part of old."""
+    return _verdict(new, old) is not None
+
+
+def _verdict(new: Fingerprint, old: Fingerprint) -> str | None:
+    """The kind of match: an edited "copy", a split "part" of old, or None."""
     if not new.shingles or not old.shingles:
-        return False
+        return None
     common = len(new.shingles & old.shingles)
     jaccard = common / len(new.shingles | old.shingles)
     if jaccard >= JACCARD and keys_agree(new.key, old.key):
-        return True
+        return "copy"
     contained = common / len(new.shingles)
-    return contained >= CONTAINED and key_within(new.key, old.key) and _sentences_within(new, old)
+    if contained >= CONTAINED and key_within(new.key, old.key) and _sentences_within(new, old):
+        return "part"
+    return None
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'“‘(]?[A-Z0-9])")
@@ -347,14 +355,19 @@ def find_duplicate(db: Database | sqlite3.Connection, fp: Fingerprint) -> int | 
     return find_duplicates(db, [fp])[0]
 
 
-def _duplicate_among(fp: Fingerprint, candidates: list[tuple[int, str]]) -> int | None:
+def _duplicate_among(fp: Fingerprint, candidates: list[tuple[int, str, int]]) -> int | None:
     parts: list[int] = []
     covered: set[int] = set()
     keys: list[EventKey] = []
-    for item_id, text in candidates:
+    holders: dict[int, int] = {}  # cluster -> first item holding fp as a part
+    for item_id, text, cluster in candidates:
         stored = _stored_fingerprint(item_id, text)
-        if same_content(fp, stored):
+        verdict = _verdict(fp, stored)
+        if verdict == "copy":
             return item_id
+        if verdict == "part":
+            holders.setdefault(cluster, item_id)
+            continue
         inside = len(stored.shingles & fp.shingles)
         if (
             stored.shingles
@@ -374,7 +387,9 @@ def _duplicate_among(fp: Fingerprint, candidates: list[tuple[int, str]]) -> int 
         )
         if key_within(fp.key, union):
             return min(parts)
-    return None
+    # A part found inside paragraphs of two clusters ("The claim could not be independently
+    # verified.") could have been cut from either: which cannot be told, so it stays alone.
+    return next(iter(holders.values())) if len(holders) == 1 else None
 
 
 def index_item(db: Database | sqlite3.Connection, item_id: int, fp: Fingerprint) -> None:
@@ -767,8 +782,16 @@ def _same_start(a: str, b: str) -> bool:
 
 
 def _shingles(text: str) -> frozenset[int]:
-    """Word bigrams as 32-bit values: each word hashed once, neighbours combined."""
-    words = [zlib.crc32(w.encode()) for w in _TOKEN.findall(normalise(text))]
+    return _bigrams(_words(text))
+
+
+def _words(text: str) -> list[int]:
+    """The text's words, each hashed once (the same tokens as :attr:`EventKey.words`)."""
+    return [zlib.crc32(w.encode()) for w in _TOKEN.findall(normalise(text))]
+
+
+def _bigrams(words: list[int]) -> frozenset[int]:
+    """Word bigrams as 32-bit values, neighbours' hashes combined; a lone word as itself."""
     if len(words) < 2:
         return frozenset(words)
     return frozenset((a * 0x9E3779B1 ^ b) & 0xFFFFFFFF for a, b in itertools.pairwise(words))
@@ -799,12 +822,13 @@ def _bands_many(sets: list[frozenset[int]], bands: int = BANDS) -> list[tuple[in
     return [tuple(itertools.islice(keys, bands)) if size else () for size in sizes]
 
 
-def _texts(conn: sqlite3.Connection, ids: set[int]) -> dict[int, str]:
-    """The text of each candidate item."""
+def _texts(conn: sqlite3.Connection, ids: set[int]) -> dict[int, tuple[str, int]]:
+    """The text and cluster of each candidate item."""
     if not ids:
         return {}
     marks = ",".join("?" * len(ids))
-    return dict(conn.execute(f"SELECT id, text FROM items WHERE id IN ({marks})", list(ids)))
+    rows = conn.execute(f"SELECT id, text, cluster FROM items WHERE id IN ({marks})", list(ids))
+    return {item_id: (text, cluster) for item_id, text, cluster in rows}
 
 
 def _unbanded(text: str) -> Fingerprint:

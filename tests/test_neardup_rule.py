@@ -72,3 +72,45 @@ def test_facts_masks_follow_set_relations() -> None:
     other = event_key("On 6 May, two drones struck 40km west of Sirte.")
     assert facts_mask(part) & ~facts_mask(whole) == 0
     assert facts_mask(other) & ~facts_mask(whole) != 0
+
+
+def _store(db, url: str, *texts: str) -> list[int]:
+    from storage import Article, Paragraph, ingest
+
+    article = Article("s", url, None, [Paragraph(t) for t in texts])
+    return ingest(db, article, now="2026-11-21T12:00:00+00:00").new_item_ids
+
+
+def test_a_part_two_clusters_hold_stays_alone(tmp_path) -> None:
+    """A stock sentence cut from one of two paragraphs that both end with it joins neither;
+    cut from the one paragraph that holds it, it joins that one."""
+    from storage import open_db
+
+    stock = "The claim could not be independently verified."
+    db = open_db(tmp_path / "w.db")
+    try:
+        (first,) = _store(
+            db,
+            "https://a.example/1/",
+            f"On 3 May, IS said it shot down a drone near Sirte. {stock}",
+        )
+        (second,) = _store(
+            db,
+            "https://a.example/2/",
+            f"On 9 June, the BRSC said it killed 12 LNA soldiers in Ganfouda. {stock}",
+        )
+        (alone,) = _store(db, "https://b.example/1/", stock)
+        clusters = dict(db.execute("SELECT id, cluster FROM items").fetchall())
+        assert clusters[alone] == alone
+        assert {clusters[first], clusters[second]} == {first, second}
+
+        unique = "Residents said they had heard a drone shortly before the blast."
+        (holder,) = _store(
+            db,
+            "https://a.example/3/",
+            f"On 20 August, a depot blew up in Qasr Bin Ghashir. {unique}",
+        )
+        (part,) = _store(db, "https://b.example/2/", unique)
+        assert db.execute("SELECT cluster FROM items WHERE id = ?", [part]).fetchone()[0] == holder
+    finally:
+        db.close()
