@@ -92,6 +92,12 @@ SETTINGS: dict[str, list[Key]] = {
         Key(
             "max_page_size", values.positive_int, 10_000_000, "bytes; larger responses are dropped"
         ),
+        Key(
+            "time_limit",
+            values.duration,
+            "30m",
+            "longest one scheduled crawl may run; the daemon stops it then (run status timeout)",
+        ),
     ],
     "source": [
         Key("name", values.name, _REQUIRED, "unique; used on the command line"),
@@ -156,6 +162,28 @@ SETTINGS: dict[str, list[Key]] = {
             3,
             "consecutive failed runs of a source before ops hear of it",
         ),
+    ],
+    "daemon": [
+        Key(
+            "delivery_interval", values.duration, "30s", "how often pending and retrying alerts go"
+        ),
+        Key(
+            "stop_grace", values.duration, "10s", "on SIGTERM: how long a running crawl may finish"
+        ),
+        Key(
+            "heartbeat", values.duration, "10s", "how often the daemon tells the database it lives"
+        ),
+        Key(
+            "jitter", values.duration, "1m", "random delay per scheduled crawl, at most 1/10 of it"
+        ),
+        Key(
+            "misfire_grace",
+            values.duration,
+            "1h",
+            "a run late by more (e.g. after a suspend) skips",
+        ),
+        Key("parallel_crawls", values.positive_int, 2, "crawl processes at once"),
+        Key("log_format", _kinds("text", "json"), "text", 'log lines on stderr: "text" or "json"'),
     ],
 }
 
@@ -252,6 +280,20 @@ class Crawl:
     retries: int
     max_retry_after: float
     max_page_size: int
+    time_limit: float = 1800.0
+
+
+@dataclass(frozen=True)
+class Daemon:
+    """How ``wirewatch run`` schedules, delivers, stops and logs."""
+
+    delivery_interval: float = 30.0
+    stop_grace: float = 10.0
+    heartbeat: float = 10.0
+    jitter: float = 60.0
+    misfire_grace: float = 3600.0
+    parallel_crawls: int = 2
+    log_format: str = "text"
 
 
 @dataclass(frozen=True)
@@ -275,6 +317,7 @@ class Config:
     subscribers: list[Subscriber]
     ops: Ops
     env_used: list[str] = field(default_factory=list)
+    daemon: Daemon = field(default_factory=Daemon)
 
     def source(self, name: str) -> Source:
         """The source called ``name``; KeyError names the known ones."""
@@ -329,7 +372,7 @@ class _Loader:
     def build(self, raw: dict[str, Any]) -> Config:
         written = raw
         raw = self.expand(raw, "")
-        allowed = {"storage", "crawl", "source", "watch", "subscriber", "ops"}
+        allowed = {"storage", "crawl", "source", "watch", "subscriber", "ops", "daemon"}
         for key in raw:
             if key not in allowed:
                 raise self.fail(key, f"unknown section (known: {', '.join(sorted(allowed))})")
@@ -370,6 +413,7 @@ class _Loader:
             subscribers=subscribers,
             ops=ops,
             env_used=self.env_used,
+            daemon=Daemon(**self.table(raw.get("daemon", {}), "daemon", "daemon")),
         )
 
     def expand(self, value: Any, key: str) -> Any:
