@@ -245,7 +245,10 @@ class Daemon:
         """No new jobs; running crawls get ``stop_grace`` then are stopped; record the stop."""
         self.stop.set()
         if self.scheduler is not None and self.scheduler.running:
-            self.scheduler.shutdown(wait=True)
+            self.scheduler.shutdown(wait=False)
+            # A crawl stops within stop_grace (then its group is killed); allow for recording.
+            if not self.jobs.wait_idle(self.config.daemon.stop_grace + 30):
+                logger.error("jobs still running at exit")
         try:
             db = storage.open_db(self.config.database)
             try:

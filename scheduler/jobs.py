@@ -7,9 +7,10 @@ logged, and the daemon goes on.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 from sqlite_utils import Database
@@ -41,14 +42,40 @@ class Jobs:
             next_run_of,
             pid,
         )
+        self._active = 0
+        self._idle = threading.Condition()
+
+    @contextlib.contextmanager
+    def _running(self) -> Iterator[None]:
+        """Count running jobs, so a stop can wait for them without APScheduler's locks.
+
+        (``BackgroundScheduler.shutdown(wait=True)`` holds the job store lock while it
+        waits, and a job that asks for its next run time would deadlock it.)
+        """
+        with self._idle:
+            self._active += 1
+        try:
+            yield
+        finally:
+            with self._idle:
+                self._active -= 1
+                self._idle.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until no job runs; False if some still did after ``timeout`` seconds."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._active == 0, timeout)
 
     def db(self) -> Database:
         return storage.open_db(self.get_config().database)
 
     def crawl(self, name: str) -> None:
         """One scheduled crawl of source ``name`` in a child process, then a delivery pass."""
-        if self.stop.is_set():
-            return
+        with self._running():
+            if not self.stop.is_set():
+                self._crawl(name)
+
+    def _crawl(self, name: str) -> None:
         config = self.get_config()
         try:
             source = config.source(name)
@@ -122,8 +149,11 @@ class Jobs:
 
     def deliver(self) -> None:
         """A delivery pass: pending alerts, retries whose time has come, digests now due."""
-        if self.stop.is_set():
-            return
+        with self._running():
+            if not self.stop.is_set():
+                self._deliver()
+
+    def _deliver(self) -> None:
         config = self.get_config()
         db = self.db()
         try:
@@ -147,6 +177,11 @@ class Jobs:
 
     def heartbeat(self) -> None:
         """Tell the database (and so ``wirewatch status``) the daemon lives, and what is next."""
+        with self._running():
+            if not self.stop.is_set():
+                self._heartbeat()
+
+    def _heartbeat(self) -> None:
         config = self.get_config()
         db = self.db()
         try:

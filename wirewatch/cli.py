@@ -276,8 +276,8 @@ def status(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         for row in rows:
             click.echo(json.dumps(row, default=str))
-        click.echo(json.dumps({"outbox": outbox}))
         click.echo(json.dumps({"daemon": daemon}))
+        click.echo(json.dumps({"outbox": outbox}))
         return
     header = ("source", "last run", "result", "pages", "new items", "errors", "next run", "note")
     keys = ("source", "last_run", "result", "pages", "new_items", "errors", "next_run", "message")
