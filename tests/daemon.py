@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -99,16 +100,23 @@ class DaemonProcess:
             self.process.wait(30)
 
 
-def runs(config: Path, source: str | None = None) -> list[dict]:
-    """The runs table, oldest first (empty while the database does not exist yet)."""
+def query(config: Path, sql: str, params: tuple = ()) -> list[dict]:
+    """Rows, or none while the daemon has not created the database and its schema yet."""
     if not (config.parent / "ww.db").exists():
         return []
     try:
-        if source is None:
-            return rows(config, "select * from runs order by id")
-        return rows(config, "select * from runs where source = ? order by id", (source,))
-    except Exception:  # the daemon may be creating the schema right now
-        return []
+        return rows(config, sql, params)
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc):
+            return []
+        raise
+
+
+def runs(config: Path, source: str | None = None) -> list[dict]:
+    """The runs table, oldest first."""
+    if source is None:
+        return query(config, "select * from runs order by id")
+    return query(config, "select * from runs where source = ? order by id", (source,))
 
 
 def finished(config: Path, source: str, status: str = "ok") -> list[dict]:

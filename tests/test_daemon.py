@@ -20,6 +20,7 @@ from tests.daemon import (
     daemon_settings,
     finished,
     pid_exists,
+    query,
     runs,
     until,
 )
@@ -77,9 +78,9 @@ def test_crawls_on_schedule_and_alerts_a_new_post_exactly_once(tmp_path, site_c,
 
         post = site_c.publish()
         url = site_c.url_of(post)
-        until(lambda: rows(config, "select id from articles where url = ?", (url,)), "new post")
+        until(lambda: query(config, "select id from articles where url = ?", (url,)), "new post")
         new_rows = until(
-            lambda: rows(
+            lambda: query(
                 config,
                 "select o.* from outbox o join occurrences oc on oc.item_id = o.item_id"
                 " join versions v on v.id = oc.version_id join articles a on a.id = v.article_id"
@@ -89,8 +90,10 @@ def test_crawls_on_schedule_and_alerts_a_new_post_exactly_once(tmp_path, site_c,
             "alerts for the new post",
         )
         until(
-            lambda: all(r["state"] == "sent" for r in alerts_sent(config))
-            and len(alerts_sent(config)) >= len(new_rows),
+            lambda: (
+                all(r["state"] == "sent" for r in alerts_sent(config))
+                and len(alerts_sent(config)) >= len(new_rows)
+            ),
             "the new post's alerts sent",
         )
         seen = len(finished(config, "c"))
@@ -110,12 +113,12 @@ def test_stopped_during_a_crawl_restart_loses_and_repeats_nothing(tmp_path, site
         site_c.add_fault(post.id, "delay", delay=1.5)
     config = write_config(
         tmp_path,
-        {"c": news_source(site_c, concurrency=2)},
+        {"c": news_source(site_c)},
         extra=PLACES_WATCH + subscriber(hook.url("/desk")) + daemon_settings(),
         concurrency=2,
     )
     with DaemonProcess(config, "first") as daemon:
-        until(lambda: rows(config, "select id from articles limit 1"), "a first article stored")
+        until(lambda: query(config, "select id from articles limit 1"), "a first article stored")
         running = until(
             lambda: [r for r in runs(config, "c") if r["status"] == "running"], "a running crawl"
         )
@@ -139,8 +142,10 @@ def test_stopped_during_a_crawl_restart_loses_and_repeats_nothing(tmp_path, site
         assert statuses[0] == "interrupted"  # kill -9: marked so by the restart
         assert statuses.count("running") <= 1
         until(
-            lambda: rows(config, "select 1 from outbox")
-            and not rows(config, "select 1 from outbox where state = 'pending'"),
+            lambda: (
+                rows(config, "select 1 from outbox")
+                and not rows(config, "select 1 from outbox where state = 'pending'")
+            ),
             "every alert delivered",
         )
     articles = rows(config, "select url from articles")
