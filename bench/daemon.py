@@ -78,9 +78,7 @@ def memory(cycles: int, tmp: Path) -> None:
     print(f"  RSS at start        {at_start / 1024:7.1f} MiB")
     print(f"  RSS idle            {idle / 1024:7.1f} MiB  (after the first cycle)")
     peak = max(samples) / 1024
-    print(
-        f"  RSS after {len(statuses):4d} runs {after / 1024:7.1f} MiB  (peak sampled {peak:.1f} MiB)"
-    )
+    print(f"  RSS after {len(statuses):4d} runs {after / 1024:7.1f} MiB  (peak {peak:.1f} MiB)")
     print(f"  growth              {growth:+7.1f} %  (bound: under 10%)")
 
 
