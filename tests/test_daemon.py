@@ -8,6 +8,7 @@ not flaky.
 from __future__ import annotations
 
 import json
+import os
 import signal
 from collections import Counter
 
@@ -229,4 +230,30 @@ def test_a_failing_source_tells_ops_once_and_again_when_it_recovers(tmp_path, si
         until(lambda: len(runs(config, "c")) >= seen + 2, "two more runs")
         to_ops = [r.json["title"] for r in hook.received if r.path.startswith("/ops")]
         assert len(to_ops) == 2 and "works again" in to_ops[1]
+        assert daemon.stop() == 0
+
+
+def test_a_crawl_process_that_dies_is_recorded_failed_and_the_daemon_goes_on(tmp_path, site_c):
+    """A crawl child killed mid-run (a crash) is a failed run; the next run goes ahead."""
+    for post in site_c.posts:
+        site_c.add_fault(post.id, "delay", delay=1.0)
+    config = write_config(
+        tmp_path, {"c": news_source(site_c)}, extra=PLACES_WATCH + daemon_settings()
+    )
+    with DaemonProcess(config) as daemon:
+        running = until(
+            lambda: [r for r in runs(config, "c") if r["status"] == "running"], "a running crawl"
+        )
+        child = running[-1]["pid"]
+        os.kill(child, signal.SIGKILL)
+        crashed = until(
+            lambda: [
+                r for r in runs(config, "c") if r["pid"] == child and r["status"] != "running"
+            ],
+            "the crash recorded",
+        )
+        assert crashed[0]["status"] == "failed" and "code -9" in crashed[0]["message"]
+        site_c.clear_faults()
+        until(lambda: finished(config, "c"), "a complete crawl after the crash")
+        assert daemon.process.poll() is None
         assert daemon.stop() == 0
