@@ -15,9 +15,12 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from wirewatch.values import Digest, Schedule
+from wirewatch.values import Digest, Schedule, cron_fields
 
-_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+def cron_trigger(line: str, *, jitter: int | None = None) -> CronTrigger:
+    """A 5-field crontab line as a UTC CronTrigger, weekdays read as crontab reads them."""
+    return CronTrigger(**cron_fields(line), timezone=UTC, jitter=jitter)
 
 
 def jitter_for(schedule: Schedule, limit: float) -> int | None:
@@ -32,7 +35,7 @@ def source_trigger(schedule: Schedule, jitter_limit: float) -> BaseTrigger:
     jitter = jitter_for(schedule, jitter_limit)
     if schedule.seconds is not None:
         return IntervalTrigger(seconds=schedule.seconds, jitter=jitter, timezone=UTC)
-    return CronTrigger.from_crontab(schedule.cron, timezone=UTC, jitter=jitter)
+    return cron_trigger(schedule.cron, jitter=jitter)
 
 
 def digest_trigger(digest: Digest) -> CronTrigger | None:
@@ -53,7 +56,7 @@ def first_run(schedule: Schedule, last_started: str | None, now: datetime) -> da
     if schedule.seconds is not None:
         due = last + timedelta(seconds=schedule.seconds)
         return max(due, now)
-    trigger = CronTrigger.from_crontab(schedule.cron, timezone=UTC)
+    trigger = cron_trigger(schedule.cron)
     missed = trigger.get_next_fire_time(None, last + timedelta(seconds=1))
     if missed is not None and missed <= now:
         return now

@@ -127,3 +127,30 @@ def test_ops_hear_of_a_failing_source_once_daily_and_on_recovery(tmp_path):
         assert len(titles) == 3 and titles[2] == "wirewatch: s works again"
         assert daemonstate.get_notice(db, "source:s") is None
         db.close()
+
+
+def test_digest_jobs_fire_at_the_digest_time_in_local_time():
+    from scheduler.triggers import digest_trigger
+    from wirewatch.values import digest
+
+    assert digest_trigger(digest("instant")) is None
+    weekly = digest_trigger(digest("weekly mon 07:00"))
+    fire = weekly.get_next_fire_time(None, datetime.now().astimezone())
+    assert (fire.weekday(), fire.hour, fire.minute) == (0, 7, 0)
+    daily = digest_trigger(digest("daily 18:30"))
+    fire = daily.get_next_fire_time(None, datetime.now().astimezone())
+    assert (fire.hour, fire.minute) == (18, 30)
+
+
+def test_cron_weekdays_are_read_as_crontab_reads_them():
+    """Crontab's 0 is Sunday (APScheduler 3.x's own 0 is Monday); names pass through."""
+    friday_noon = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)  # a Friday
+    for line, expected in [
+        ("0 7 * * 0", 6),  # Sunday
+        ("0 7 * * 7", 6),
+        ("0 7 * * 1", 0),  # Monday
+        ("0 7 * * 1-5", 0),  # next weekday 07:00 after Friday noon: Monday
+        ("0 7 * * sat", 5),
+    ]:
+        fire = source_trigger(schedule(line), 0).get_next_fire_time(None, friday_noon)
+        assert (fire.weekday(), fire.hour) == (expected, 7), line

@@ -316,9 +316,9 @@ def _next_run(source, last_started: str | None) -> str:
             return "due now"
         due = datetime.fromisoformat(last_started) + timedelta(seconds=source.schedule.seconds)
         return "due now" if due <= now else due.isoformat(timespec="seconds")
-    from apscheduler.triggers.cron import CronTrigger
+    from scheduler.triggers import cron_trigger
 
-    trigger = CronTrigger.from_crontab(source.schedule.cron, timezone="UTC")
+    trigger = cron_trigger(source.schedule.cron)
     return trigger.get_next_fire_time(None, now).isoformat(timespec="seconds")
 
 
