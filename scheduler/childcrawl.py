@@ -61,13 +61,26 @@ class ChildOutcome:
     seconds: float
 
 
-def _die_with_parent() -> None:
-    """Run in the child before exec: SIGKILL it when the daemon's thread that forked it dies."""
+def _load_prctl() -> Callable[..., int] | None:
+    """libc's prctl, looked up once in the daemon: after fork the child only calls it."""
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):  # not Linux: the child may outlive a killed daemon
-        pass
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # not Linux: a child may outlive a killed daemon
+        return None
+
+
+_PRCTL = _load_prctl()
+
+
+def _die_with_parent(parent: int) -> Callable[[], None]:
+    def preexec() -> None:
+        """In the child before exec: SIGKILL it when the daemon's thread that forked it dies."""
+        if _PRCTL is not None:
+            _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:  # the daemon died before prctl took effect
+            os._exit(1)
+
+    return preexec
 
 
 def run_child(
@@ -92,7 +105,7 @@ def run_child(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,
-        preexec_fn=_die_with_parent,
+        preexec_fn=_die_with_parent(os.getpid()),
         text=True,
         errors="replace",
     )
