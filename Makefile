@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/extraction.py --fixturesite 20
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/alerting.py
+	$(BIN)/python bench/daemon.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache
