@@ -65,6 +65,7 @@ def test_migrations_recorded(path: Path) -> None:
             "m001_initial",
             "m002_alerts",
             "m003_near_duplicates",
+            "m004_daemon",
         ]
         assert not MIGRATIONS.pending(db)
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
