@@ -93,12 +93,12 @@ class Jobs:
             logger.info("crawl %s: start", name)
             outcome = run_child(
                 crawl_command(config.path, [name]),
-                time_limit=config.crawl.time_limit,
+                time_limit=source.time_limit or config.crawl.time_limit,
                 stop=self.stop,
                 stop_grace=config.daemon.stop_grace,
                 on_line=lambda line: crawl_log.warning("%s: %s", name, line),
             )
-            run = self.record(db, config, name, outcome)
+            run = self.record(db, source.time_limit or config.crawl.time_limit, name, outcome)
             OpsNotices(config).after_run(
                 db, name, run["status"], run.get("message"), datetime.now(UTC)
             )
@@ -113,11 +113,11 @@ class Jobs:
             db.close()
 
     def record(
-        self, db: Database, config: Config, name: str, outcome: ChildOutcome
+        self, db: Database, time_limit: float, name: str, outcome: ChildOutcome
     ) -> dict[str, object]:
         """Close what the child left open, log the run's end with its counts; returns the run."""
         if outcome.how == "timeout":
-            note = f"stopped at the time limit ({config.crawl.time_limit:.0f}s)"
+            note = f"stopped at the time limit ({time_limit:.0f}s)"
             if not daemonstate.end_runs_of(
                 db, outcome.pid, status="timeout", message=note, also=("interrupted",)
             ):

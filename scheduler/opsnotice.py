@@ -41,8 +41,7 @@ class OpsNotices:
         """Tell ops of a timeout, of a source failing too often (daily), of its recovery."""
         key = f"source:{source}"
         if status == "timeout":
-            limit = self.config.crawl.time_limit
-            self.tell(f"wirewatch: crawl of {source} stopped at its time limit ({limit:.0f}s)", "")
+            self.tell(f"wirewatch: crawl of {source} stopped at its time limit", message or "")
         if status in WORKING:
             notice = daemonstate.get_notice(db, key)
             if notice is not None:

@@ -50,15 +50,26 @@ def alerts_sent(config) -> list[dict]:
     return rows(config, "select * from outbox where state = 'sent'")
 
 
-def assert_each_alert_sent_once(config, hook) -> None:
-    """Every outbox row sent in exactly one webhook message, none left unknown or failed."""
-    sent = alerts_sent(config)
+def assert_each_alert_sent_once(config, hook, *, killed: bool = False) -> None:
+    """Every alert delivered in exactly one webhook message; none delivered twice.
+
+    After a kill -9 a row may be ``unknown``: the daemon died between sending and
+    recording it, and it is not resent on its own, so it reached the receiver at
+    most once. Nothing else may be left unsent.
+    """
+    outbox = rows(config, "select * from outbox")
+    sent = [r for r in outbox if r["state"] == "sent"]
+    unknown = [r for r in outbox if r["state"] == "unknown"]
     assert sent, "the fixture's posts name places: something must have alerted"
+    assert len(sent) + len(unknown) == len(outbox), [r["state"] for r in outbox]
     to_desk = [r for r in hook.received if r.path.startswith("/desk")]
-    assert len(to_desk) == len(sent)  # instant delivery: one message per row, none repeated
-    assert len({r["message"] for r in sent}) == len(sent)
-    stuck = rows(config, "select * from outbox where state in ('unknown', 'failed', 'sending')")
-    assert stuck == []
+    bodies = [r.json["message"] for r in to_desk]
+    assert len(set(bodies)) == len(bodies), "an alert was delivered twice"
+    assert len({r["message"] for r in sent}) == len(sent)  # instant: one message per row
+    if killed:
+        assert len(unknown) <= 1 and len(sent) <= len(to_desk) <= len(sent) + len(unknown)
+    else:
+        assert unknown == [] and len(to_desk) == len(sent)
 
 
 def test_crawls_on_schedule_and_alerts_a_new_post_exactly_once(tmp_path, site_c, hook):
@@ -103,6 +114,9 @@ def test_crawls_on_schedule_and_alerts_a_new_post_exactly_once(tmp_path, site_c,
         assert len(about_post) == len(new_rows)
         assert_each_alert_sent_once(config, hook)
         assert daemon.stop() == 0
+    after = [json.loads(line) for line in wirewatch(config, "status", "--json").stdout.splitlines()]
+    state = next(line["daemon"] for line in after if "daemon" in line)
+    assert not state["alive"] and state["stopped"]
     log = daemon.stderr()
     assert "crawl c: start" in log and "crawl c: ok" in log and "new items" in log
 
@@ -153,7 +167,7 @@ def test_stopped_during_a_crawl_restart_loses_and_repeats_nothing(tmp_path, site
     assert sorted(a["url"] for a in articles) == sorted(site_c.url_of(p) for p in site_c.posts)
     texts = Counter(r["hash"] for r in rows(config, "select hash from items"))
     assert max(texts.values()) == 1
-    assert_each_alert_sent_once(config, hook)
+    assert_each_alert_sent_once(config, hook, killed=how == "kill-9")
 
 
 def test_a_hanging_crawl_is_stopped_at_its_limit_and_the_next_run_goes_ahead(
@@ -165,9 +179,8 @@ def test_a_hanging_crawl_is_stopped_at_its_limit_and_the_next_run_goes_ahead(
     site_c.add_fault("/news/", "delay", delay=300, times=1)
     config = write_config(
         tmp_path,
-        {"c": news_source(site_c)},
+        {"c": news_source(site_c, time_limit="20s")},  # the source's own, over [crawl]'s 30m
         extra=PLACES_WATCH + ops(hook.url("/ops")) + daemon_settings(),
-        time_limit="20s",
         timeout="120s",
     )
     with DaemonProcess(config) as daemon:
@@ -259,4 +272,5 @@ def test_a_crawl_process_that_dies_is_recorded_failed_and_the_daemon_goes_on(tmp
         site_c.clear_faults()
         until(lambda: finished(config, "c"), "a complete crawl after the crash")
         assert daemon.process.poll() is None
-        assert daemon.stop() == 0
+        daemon.signal(signal.SIGINT)  # Ctrl-C stops it as cleanly as SIGTERM
+        assert daemon.wait(60) == 0

@@ -124,6 +124,7 @@ SETTINGS: dict[str, list[Key]] = {
         ),
         Key("feed", values.http_url, None, "feed URL, when auto-discovery cannot find it"),
         Key("sitemap", values.http_url, None, "sitemap URL, when auto-discovery cannot find it"),
+        Key("time_limit", values.duration, None, "overrides [crawl] time_limit"),
     ],
     "source.selectors": [
         Key("body", values.string, None, "CSS: the article body"),
@@ -214,6 +215,7 @@ class Source:
     feed: str | None
     sitemap: str | None
     selectors: Selectors
+    time_limit: float | None = None
 
     @property
     def domains(self) -> list[str]:
