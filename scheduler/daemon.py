@@ -27,6 +27,7 @@ from alerts.deliver import Redactor
 from scheduler import logs
 from scheduler.jobs import Jobs
 from scheduler.lock import AlreadyRunning, DaemonLock
+from scheduler.snapshot import remove_snapshot, snapshot_config
 from scheduler.triggers import digest_trigger, first_run, source_trigger
 from storage import daemonstate
 from wirewatch.config import Config, ConfigError, load_config
@@ -41,6 +42,7 @@ class Daemon:
 
     def __init__(self, config: Config, *, verbose: int = 0) -> None:
         self.config = config
+        self.config_file = config.path  # the running copy is elsewhere: see scheduler.snapshot
         self.verbose = verbose
         self.stop = threading.Event()
         self.wake = threading.Event()
@@ -58,6 +60,7 @@ class Daemon:
         """
         self.lock.acquire()
         try:
+            self.config = snapshot_config(self.config_file, self.config)
             self.log_handler = logs.setup(
                 self.config.daemon.log_format, Redactor(self.config), verbose=self.verbose
             )
@@ -212,17 +215,16 @@ class Daemon:
         """SIGHUP: take a new config's sources, watchlist and subscribers, or keep the old one."""
         old = self.config
         try:
-            new = load_config(old.path)
+            new = load_config(self.config_file)
+            if new.database != old.database:
+                raise ConfigError(
+                    self.config_file,
+                    "storage.database",
+                    f"changed to {new.database}; restart the daemon to move the database",
+                )
+            new = snapshot_config(self.config_file, new)
         except ConfigError as exc:
             logger.error("reload refused, keeping the running config: %s", exc)
-            return
-        if new.database != old.database:
-            logger.error(
-                "reload refused, keeping the running config: %s: storage.database changed"
-                " (%s); restart the daemon to move it",
-                old.path,
-                new.database,
-            )
             return
         self.config = new
         if self.log_handler is not None:
@@ -234,7 +236,7 @@ class Daemon:
             logger.exception("reload: rescheduling failed")
         logger.info(
             "reloaded %s: %d source(s), %d watch(es), %d subscriber(s)",
-            new.path,
+            self.config_file,
             sum(s.enabled for s in new.sources),
             len(new.watches),
             len(new.subscribers),
@@ -256,6 +258,7 @@ class Daemon:
                 daemonstate.unschedule_others(db, [])
             finally:
                 db.close()
+            remove_snapshot(self.config)
         except Exception:
             logger.exception("could not record the stop")
         logger.info("daemon stopped")

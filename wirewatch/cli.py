@@ -177,7 +177,7 @@ def run(ctx: click.Context) -> None:
     _open(config).close()  # a bad or too-new database is refused before anything starts
     try:
         code = Daemon(config, verbose=ctx.obj["verbose"]).run()
-    except AlreadyRunning as exc:
+    except (AlreadyRunning, ConfigError) as exc:
         raise ConfigProblem(str(exc)) from None
     raise SystemExit(code)
 

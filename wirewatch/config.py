@@ -25,6 +25,9 @@ from wirewatch import values
 from wirewatch.values import Digest, Schedule
 
 ENV_VAR = "WIREWATCH_CONFIG"
+#: Relative paths resolve against this directory instead of the config file's own: the
+#: daemon sets it for crawl children, which read its snapshot of the config (see scheduler).
+BASE_ENV_VAR = "WIREWATCH_CONFIG_DIR"
 LOCAL_NAME = "wirewatch.toml"
 DEFAULT_CONFIG = Path(__file__).with_name("default.toml")
 STARTER_CONFIG = Path(__file__).with_name("starter.toml")
@@ -351,7 +354,8 @@ def load_config(explicit: str | Path | None = None) -> Config:
         raise ConfigError(path, "", f"cannot read the file: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(path, "", f"not valid TOML: {exc}") from None
-    return _Loader(path).build(raw)
+    base = os.environ.get(BASE_ENV_VAR)
+    return _Loader(path, Path(base) if base else None).build(raw)
 
 
 def default_database() -> Path:
@@ -364,8 +368,9 @@ def default_database() -> Path:
 class _Loader:
     """Turns the raw TOML into a Config, collecting context for error messages."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, base: Path | None = None) -> None:
         self.path = path
+        self.base = base or path.parent
         self.env_used: list[str] = []
 
     def fail(self, key: str, problem: str) -> ConfigError:
@@ -517,4 +522,4 @@ class _Loader:
         if configured is None:
             return default_database()
         path = Path(configured).expanduser()
-        return path if path.is_absolute() else (self.path.parent / path).resolve()
+        return path if path.is_absolute() else (self.base / path).resolve()
