@@ -151,7 +151,7 @@ def test_stopped_during_a_crawl_restart_loses_and_repeats_nothing(tmp_path, site
     assert 0 < stored_before < len(site_c.posts)
 
     site_c.clear_faults()
-    with DaemonProcess(config, "second"):
+    with DaemonProcess(config, "second") as again:
         until(lambda: finished(config, "c"), "a complete crawl after the restart")
         statuses = [r["status"] for r in runs(config, "c")]
         assert statuses[0] == "interrupted"  # kill -9: marked so by the restart
@@ -159,10 +159,11 @@ def test_stopped_during_a_crawl_restart_loses_and_repeats_nothing(tmp_path, site
         until(
             lambda: (
                 rows(config, "select 1 from outbox")
-                and not rows(config, "select 1 from outbox where state = 'pending'")
+                and not rows(config, "select 1 from outbox where state in ('pending', 'sending')")
             ),
             "every alert delivered",
         )
+        assert again.stop() == 0
     articles = rows(config, "select url from articles")
     assert sorted(a["url"] for a in articles) == sorted(site_c.url_of(p) for p in site_c.posts)
     texts = Counter(r["hash"] for r in rows(config, "select hash from items"))
