@@ -1,4 +1,4 @@
-# Default target: lint and test. `make run` crawls on the default config; `make test` runs the suite.
+# Default target: lint and test. `make run` starts the daemon on the default config; `make test` runs the suite.
 # Each target creates the virtualenv first if it is missing.
 PYTHON ?= python3.11
 VENV ?= .venv
@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/wirewatch crawl
+	$(BIN)/wirewatch run
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/extraction.py --fixturesite 20
 	$(BIN)/python bench/matching.py
 	$(BIN)/python bench/alerting.py
+	$(BIN)/python bench/daemon.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

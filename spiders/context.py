@@ -41,7 +41,7 @@ class CrawlContext:
         self.run_id = storage.start_run(db, source.name, full=full, pid=os.getpid())
         self.state = storage.get_source_state(db, source.name)
         self.known_ids = storage.known_external_ids(db, source.name)
-        self.first_run = not self._has_articles()
+        self.first_run = not self._has_articles() or self._left_unfinished()
         self.counts = Counts()
         self.entry_ok = False
         self.failures: list[str] = []
@@ -57,6 +57,23 @@ class CrawlContext:
             "select 1 from articles where source = ? limit 1", [self.source.name]
         ).fetchone()
         return row is not None
+
+    def _left_unfinished(self) -> bool:
+        """Whether no run of this source ever completed, or the last one was interrupted.
+
+        An incremental crawl stops at the first listing page it already knows; after
+        a crawl stopped half-way (SIGTERM, kill -9) the articles older than what it
+        stored would never be fetched, so the next run walks the whole archive.
+        """
+        rows = self.db.execute(
+            "SELECT status FROM runs WHERE source = ? AND id != ? AND status != 'running'"
+            " ORDER BY id DESC",
+            [self.source.name, self.run_id],
+        ).fetchall()
+        statuses = [r[0] for r in rows]
+        return bool(statuses) and (
+            statuses[0] == "interrupted" or not {"ok", "partial"} & set(statuses)
+        )
 
     def known(self, url: str) -> bool:
         """Whether an article at ``url`` (canonicalised) is stored already."""

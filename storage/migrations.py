@@ -16,7 +16,7 @@ MIGRATIONS = Migrations("wirewatch")
 
 #: The number of migrations above; written to ``PRAGMA user_version`` so that an
 #: older wirewatch refuses a database a newer one has changed.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _INITIAL = """
 CREATE TABLE sources (
@@ -242,7 +242,42 @@ def m003_near_duplicates(db: Database) -> None:
 
 
 @MIGRATIONS()
-def m004_near_duplicate_facts(db: Database) -> None:
+def m004_daemon(db: Database) -> None:
+    """What the daemon keeps between restarts and tells ``wirewatch status``.
+
+    ``daemon`` holds one row: who runs (pid, host, since) and its last heartbeat.
+    ``schedule`` holds each source's last and next scheduled run, so a restart runs
+    one catch-up crawl per due source. ``ops_notices`` remembers which problems ops
+    have been told of (a failing source, stuck alerts), for reminders and recovery.
+    """
+    db.executescript(
+        """
+        CREATE TABLE daemon (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            pid INTEGER NOT NULL,
+            host TEXT NOT NULL,
+            started TEXT NOT NULL,
+            heartbeat TEXT NOT NULL,
+            stopped TEXT                           -- set on a clean stop
+        );
+        CREATE TABLE schedule (
+            source TEXT PRIMARY KEY,
+            schedule TEXT NOT NULL,                -- as the config wrote it
+            last_run TEXT,                         -- when the daemon last started a crawl of it
+            next_run TEXT                          -- when it will next (NULL: not scheduled)
+        );
+        CREATE TABLE ops_notices (
+            key TEXT PRIMARY KEY,                  -- 'source:NAME', 'alerts:failed'
+            opened TEXT NOT NULL,
+            last_sent TEXT NOT NULL,
+            detail TEXT
+        );
+        """
+    )
+
+
+@MIGRATIONS()
+def m005_near_duplicate_facts(db: Database) -> None:
     """Each indexed item's facts mask, and its band keys made anew.
 
     The mask lets the index turn formula twins away unread (see

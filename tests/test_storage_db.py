@@ -65,7 +65,8 @@ def test_migrations_recorded(path: Path) -> None:
             "m001_initial",
             "m002_alerts",
             "m003_near_duplicates",
-            "m004_near_duplicate_facts",
+            "m004_daemon",
+            "m005_near_duplicate_facts",
         ]
         assert not MIGRATIONS.pending(db)
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
@@ -110,7 +111,7 @@ def test_reopening_is_idempotent(path: Path) -> None:
 
 
 def test_facts_migration_indexes_items_stored_before_it(path: Path) -> None:
-    """Items stored at schema 3 get their facts masks, and a later copy still joins them.
+    """Items stored at schema 4 get their facts masks, and a later copy still joins them.
 
     Left at 0, an old item's mask would pass for "no dates, no numbers" and a
     copy stating its date would still find it; a formula twin of it would too.
@@ -121,7 +122,7 @@ def test_facts_migration_indexes_items_stored_before_it(path: Path) -> None:
 
     path.parent.mkdir(parents=True)
     old = Database(path)
-    MIGRATIONS.apply(old, stop_before="m004_near_duplicate_facts")
+    MIGRATIONS.apply(old, stop_before="m005_near_duplicate_facts")
     text = "On 4 May, the LNA said two drones struck a depot near Sirte; nobody was hurt."
     old.execute(
         "INSERT INTO articles (id, source, url, content_hash, version, first_seen, last_seen,"

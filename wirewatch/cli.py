@@ -149,16 +149,37 @@ def _run_child(
     config: Config, sources: list[str], *, full: bool, no_alerts: bool, verbose: int
 ) -> int:
     """Run the crawl in a child process (a Twisted reactor cannot be restarted)."""
+    from scheduler.childcrawl import crawl_command
+
     level = {0: "WARNING", 1: "INFO"}.get(verbose, "DEBUG")
-    command = [sys.executable, "-m", "spiders.runner", "--config", str(config.path)]
-    command += ["--log-level", level, *sources]
-    if full:
-        command.append("--full")
-    if no_alerts:
-        command.append("--no-alerts")
-    if sys.stderr.isatty():
-        command.append("--progress")
+    command = crawl_command(
+        config.path,
+        sources,
+        full=full,
+        no_alerts=no_alerts,
+        log_level=level,
+        progress=sys.stderr.isatty(),
+    )
     return subprocess.call(command)
+
+
+@cli.command()
+@click.pass_context
+def run(ctx: click.Context) -> None:
+    """The daemon: scheduled crawls, alert delivery and retries, digests, in the foreground.
+
+    Stops cleanly on SIGTERM or SIGINT; SIGHUP reloads the config. One per database.
+    Example: wirewatch --config /etc/wirewatch/wirewatch.toml run
+    """
+    from scheduler.daemon import AlreadyRunning, Daemon
+
+    config = _config(ctx)
+    _open(config).close()  # a bad or too-new database is refused before anything starts
+    try:
+        code = Daemon(config, verbose=ctx.obj["verbose"]).run()
+    except (AlreadyRunning, ConfigError) as exc:
+        raise ConfigProblem(str(exc)) from None
+    raise SystemExit(code)
 
 
 def _print_runs(runs: list[dict[str, Any]]) -> None:
@@ -240,15 +261,22 @@ def status(ctx: click.Context, as_json: bool) -> None:
 
     Example: wirewatch status --json
     """
+    from scheduler.state import daemon_status
+
     config = _config(ctx)
     db = _open(config)
     known = {row["name"]: row for row in storage.source_status(db)}
     outbox = storage.outbox_counts(db)
+    daemon, planned = daemon_status(db, config)
     db.close()
     rows = [_source_row(source, known.get(source.name, {})) for source in config.sources]
+    for row in rows:  # a live daemon knows its next runs better than the schedule alone
+        if daemon["alive"] and row["source"] in planned:
+            row["next_run"] = planned[row["source"]] or row["next_run"]
     if as_json:
         for row in rows:
             click.echo(json.dumps(row, default=str))
+        click.echo(json.dumps({"daemon": daemon}))
         click.echo(json.dumps({"outbox": outbox}))
         return
     header = ("source", "last run", "result", "pages", "new items", "errors", "next run", "note")
@@ -258,6 +286,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
         f"alerts: {outbox['pending']} pending, {outbox['failed']} failed, "
         f"{outbox['unknown']} unknown, {outbox['sent']} sent"
     )
+    click.echo(f"daemon: {daemon['summary']}")
 
 
 def _source_row(source, known: dict[str, Any]) -> dict[str, Any]:
@@ -287,9 +316,9 @@ def _next_run(source, last_started: str | None) -> str:
             return "due now"
         due = datetime.fromisoformat(last_started) + timedelta(seconds=source.schedule.seconds)
         return "due now" if due <= now else due.isoformat(timespec="seconds")
-    from apscheduler.triggers.cron import CronTrigger
+    from scheduler.triggers import cron_trigger
 
-    trigger = CronTrigger.from_crontab(source.schedule.cron, timezone="UTC")
+    trigger = cron_trigger(source.schedule.cron)
     return trigger.get_next_fire_time(None, now).isoformat(timespec="seconds")
 
 

@@ -25,6 +25,9 @@ from wirewatch import values
 from wirewatch.values import Digest, Schedule
 
 ENV_VAR = "WIREWATCH_CONFIG"
+#: Relative paths resolve against this directory instead of the config file's own: the
+#: daemon sets it for crawl children, which read its snapshot of the config (see scheduler).
+BASE_ENV_VAR = "WIREWATCH_CONFIG_DIR"
 LOCAL_NAME = "wirewatch.toml"
 DEFAULT_CONFIG = Path(__file__).with_name("default.toml")
 STARTER_CONFIG = Path(__file__).with_name("starter.toml")
@@ -92,6 +95,12 @@ SETTINGS: dict[str, list[Key]] = {
         Key(
             "max_page_size", values.positive_int, 10_000_000, "bytes; larger responses are dropped"
         ),
+        Key(
+            "time_limit",
+            values.duration,
+            "30m",
+            "longest one scheduled crawl may run; the daemon stops it then (run status timeout)",
+        ),
     ],
     "source": [
         Key("name", values.name, _REQUIRED, "unique; used on the command line"),
@@ -118,6 +127,7 @@ SETTINGS: dict[str, list[Key]] = {
         ),
         Key("feed", values.http_url, None, "feed URL, when auto-discovery cannot find it"),
         Key("sitemap", values.http_url, None, "sitemap URL, when auto-discovery cannot find it"),
+        Key("time_limit", values.duration, None, "overrides [crawl] time_limit"),
     ],
     "source.selectors": [
         Key("body", values.string, None, "CSS: the article body"),
@@ -157,6 +167,28 @@ SETTINGS: dict[str, list[Key]] = {
             "consecutive failed runs of a source before ops hear of it",
         ),
     ],
+    "daemon": [
+        Key(
+            "delivery_interval", values.duration, "30s", "how often pending and retrying alerts go"
+        ),
+        Key(
+            "stop_grace", values.duration, "10s", "on SIGTERM: how long a running crawl may finish"
+        ),
+        Key(
+            "heartbeat", values.duration, "10s", "how often the daemon tells the database it lives"
+        ),
+        Key(
+            "jitter", values.duration, "1m", "random delay per scheduled crawl, at most 1/10 of it"
+        ),
+        Key(
+            "misfire_grace",
+            values.duration,
+            "1h",
+            "a run late by more (e.g. after a suspend) skips",
+        ),
+        Key("parallel_crawls", values.positive_int, 2, "crawl processes at once"),
+        Key("log_format", _kinds("text", "json"), "text", 'log lines on stderr: "text" or "json"'),
+    ],
 }
 
 
@@ -186,6 +218,7 @@ class Source:
     feed: str | None
     sitemap: str | None
     selectors: Selectors
+    time_limit: float | None = None
 
     @property
     def domains(self) -> list[str]:
@@ -252,6 +285,20 @@ class Crawl:
     retries: int
     max_retry_after: float
     max_page_size: int
+    time_limit: float = 1800.0
+
+
+@dataclass(frozen=True)
+class Daemon:
+    """How ``wirewatch run`` schedules, delivers, stops and logs."""
+
+    delivery_interval: float = 30.0
+    stop_grace: float = 10.0
+    heartbeat: float = 10.0
+    jitter: float = 60.0
+    misfire_grace: float = 3600.0
+    parallel_crawls: int = 2
+    log_format: str = "text"
 
 
 @dataclass(frozen=True)
@@ -275,6 +322,7 @@ class Config:
     subscribers: list[Subscriber]
     ops: Ops
     env_used: list[str] = field(default_factory=list)
+    daemon: Daemon = field(default_factory=Daemon)
 
     def source(self, name: str) -> Source:
         """The source called ``name``; KeyError names the known ones."""
@@ -306,7 +354,8 @@ def load_config(explicit: str | Path | None = None) -> Config:
         raise ConfigError(path, "", f"cannot read the file: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(path, "", f"not valid TOML: {exc}") from None
-    return _Loader(path).build(raw)
+    base = os.environ.get(BASE_ENV_VAR)
+    return _Loader(path, Path(base) if base else None).build(raw)
 
 
 def default_database() -> Path:
@@ -319,8 +368,9 @@ def default_database() -> Path:
 class _Loader:
     """Turns the raw TOML into a Config, collecting context for error messages."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, base: Path | None = None) -> None:
         self.path = path
+        self.base = base or path.parent
         self.env_used: list[str] = []
 
     def fail(self, key: str, problem: str) -> ConfigError:
@@ -329,7 +379,7 @@ class _Loader:
     def build(self, raw: dict[str, Any]) -> Config:
         written = raw
         raw = self.expand(raw, "")
-        allowed = {"storage", "crawl", "source", "watch", "subscriber", "ops"}
+        allowed = {"storage", "crawl", "source", "watch", "subscriber", "ops", "daemon"}
         for key in raw:
             if key not in allowed:
                 raise self.fail(key, f"unknown section (known: {', '.join(sorted(allowed))})")
@@ -370,6 +420,7 @@ class _Loader:
             subscribers=subscribers,
             ops=ops,
             env_used=self.env_used,
+            daemon=Daemon(**self.table(raw.get("daemon", {}), "daemon", "daemon")),
         )
 
     def expand(self, value: Any, key: str) -> Any:
@@ -471,4 +522,4 @@ class _Loader:
         if configured is None:
             return default_database()
         path = Path(configured).expanduser()
-        return path if path.is_absolute() else (self.path.parent / path).resolve()
+        return path if path.is_absolute() else (self.base / path).resolve()

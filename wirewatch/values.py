@@ -74,10 +74,51 @@ def schedule(value: Any) -> Schedule:
     from apscheduler.triggers.cron import CronTrigger
 
     try:
-        CronTrigger.from_crontab(text, timezone="UTC")
+        CronTrigger(**cron_fields(text), timezone="UTC")
     except ValueError as exc:
         raise ValueError(f"bad cron line {text!r}: {exc}") from None
     return Schedule(text=text, cron=text)
+
+
+_CRON_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")  # crontab: 0 and 7 are Sunday
+
+
+def cron_fields(line: str) -> dict[str, str]:
+    """A 5-field crontab line as APScheduler CronTrigger arguments, with crontab's weekdays.
+
+    APScheduler 3.x reads day-of-week 0 as Monday (``from_crontab`` included); cron
+    means Sunday. Numeric days become names, so "0 7 * * 1" is Monday in both.
+    """
+    minute, hour, day, month, weekday = line.split()
+    return {
+        "minute": minute,
+        "hour": hour,
+        "day": day,
+        "month": month,
+        "day_of_week": _weekday_names(weekday),
+    }
+
+
+def _weekday_names(field: str) -> str:
+    if not any(c.isdigit() for c in field):
+        return field  # "*", "mon-fri": the same in both
+    days: set[int] = set()
+    for part in field.split(","):
+        span, _, step = part.partition("/")
+        try:
+            if span == "*":
+                low, high = 0, 6
+            elif "-" in span:
+                low, high = (int(x) for x in span.split("-", 1))
+            else:
+                low = high = int(span)
+            every = int(step or 1)
+        except ValueError:
+            raise ValueError(f"bad day of week {field!r}") from None
+        if not 0 <= low <= high <= 7 or every < 1:
+            raise ValueError(f"bad day of week {field!r} (0-7, 0 and 7 are Sunday)")
+        days.update(d % 7 for d in range(low, high + 1, every))
+    return ",".join(_CRON_DAYS[d] for d in sorted(days))
 
 
 def http_url(value: Any) -> str:
