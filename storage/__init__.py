@@ -46,7 +46,13 @@ from storage.outbox import (
     store_mentions,
     store_mentions_many,
 )
-from storage.queries import cluster_copies, list_items, list_runs, source_status
+from storage.queries import (
+    cluster_copies,
+    layout_warnings,
+    list_items,
+    list_runs,
+    source_status,
+)
 from storage.times import utcnow_iso
 from storage.urls import canonical_url
 
@@ -75,6 +81,7 @@ __all__ = [
     "ingest",
     "known_article",
     "known_external_ids",
+    "layout_warnings",
     "list_items",
     "list_outbox",
     "list_runs",

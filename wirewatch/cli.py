@@ -244,8 +244,11 @@ def status(ctx: click.Context, as_json: bool) -> None:
     db = _open(config)
     known = {row["name"]: row for row in storage.source_status(db)}
     outbox = storage.outbox_counts(db)
+    warnings = storage.layout_warnings(db)
     db.close()
     rows = [_source_row(source, known.get(source.name, {})) for source in config.sources]
+    for row in rows:
+        row["warning"] = warnings.get(row["source"])
     if as_json:
         for row in rows:
             click.echo(json.dumps(row, default=str))
@@ -258,6 +261,9 @@ def status(ctx: click.Context, as_json: bool) -> None:
         f"alerts: {outbox['pending']} pending, {outbox['failed']} failed, "
         f"{outbox['unknown']} unknown, {outbox['sent']} sent"
     )
+    for row in rows:
+        if row["warning"]:
+            click.echo(f"warning: {row['source']}: {row['warning']}")
 
 
 def _source_row(source, known: dict[str, Any]) -> dict[str, Any]:
