@@ -135,14 +135,15 @@ def _print_delivery(report: DeliveryReport) -> bool:
     if report.skipped:
         click.echo(f"alerts: not delivered here ({report.skipped})")
         return False
-    if report.sent or report.retrying or report.failed or report.held:
+    if report.sent or report.retrying or report.failed or report.held or report.unknown:
         click.echo(
             f"alerts: {report.sent} sent in {report.messages} message(s), "
             f"{report.held} held, {report.retrying} to retry, {report.failed} failed"
+            + (f", {report.unknown} unknown" if report.unknown else "")
         )
     for error in report.errors:
         click.echo(f"  {error}", err=True)
-    return bool(report.retrying or report.failed)
+    return bool(report.retrying or report.failed or report.unknown)
 
 
 def _run_child(
