@@ -291,3 +291,67 @@ def malformed_page() -> bytes:
 def bad_utf8_page() -> bytes:
     head = article("bad bytes", ["PLACEHOLDER", BAD_UTF8_CLEAN]).encode()
     return head.replace(b"PLACEHOLDER", BAD_UTF8)
+
+
+class SilentServer:
+    """A TCP server on loopback that accepts and then never finishes answering.
+
+    ``mode="hang"``: reads nothing and says nothing (an SMTP server that never greets,
+    a web server that never answers). ``mode="trickle"``: after the request, one byte
+    every ``every`` seconds, for ever: each read succeeds in time, so a per-read timeout
+    never fires and only a deadline on the whole send can end it. ``open`` counts
+    connections still held.
+    """
+
+    def __init__(self, mode: str = "hang", every: float = 0.2) -> None:
+        self.mode, self.every = mode, every
+        self.accepted = 0
+        self.open = 0
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self._sock.getsockname()[1]
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+
+    def start(self) -> SilentServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Close the listening socket and every held connection (idempotent)."""
+        self._stopping.set()
+        self._sock.close()
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
+            self._thread.join(5)
+
+    def __enter__(self) -> SilentServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _accept(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except OSError:
+                return
+            with self._lock:
+                self.accepted += 1
+                self.open += 1
+            threading.Thread(target=self._hold, args=(conn,), daemon=True).start()
+
+    def _hold(self, conn: socket.socket) -> None:
+        try:
+            if self.mode == "trickle":
+                conn.recv(65536)
+                while not self._stopping.wait(self.every):
+                    conn.sendall(b"H")
+            else:
+                self._stopping.wait()
+        except OSError:
+            pass
+        finally:
+            conn.close()
+            with self._lock:
+                self.open -= 1
