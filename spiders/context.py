@@ -38,6 +38,9 @@ class CrawlContext:
         self.db = db
         self.source = source
         self.full = full
+        # Runs of crawls killed on the way (kill -9, a crash) are closed as interrupted.
+        storage.mark_interrupted_runs(db)
+        self.resume = self._last_status() not in (None, "ok")
         self.run_id = storage.start_run(db, source.name, full=full, pid=os.getpid())
         self.state = storage.get_source_state(db, source.name)
         self.known_ids = storage.known_external_ids(db, source.name)
@@ -49,8 +52,21 @@ class CrawlContext:
 
     @property
     def walk_all(self) -> bool:
-        """Whether to walk the whole archive: asked for, or nothing is known yet."""
-        return self.full or self.first_run
+        """Whether to walk the whole archive: asked for, nothing known yet, or resuming.
+
+        After a run that did not end ``ok`` (killed, failed, pages lost), what is
+        stored may have gaps below newer articles, which an incremental run (it
+        stops at the first known page, or asks the API only for recent changes)
+        would never fill. Walking again fetches only the articles still unknown.
+        """
+        return self.full or self.first_run or self.resume
+
+    def _last_status(self) -> str | None:
+        row = self.db.execute(
+            "select status from runs where source = ? order by id desc limit 1",
+            [self.source.name],
+        ).fetchone()
+        return row[0] if row else None
 
     def _has_articles(self) -> bool:
         row = self.db.execute(
