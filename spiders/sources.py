@@ -48,6 +48,7 @@ from spiders.listing import parse_listing
 from spiders.worker import PageTask
 from storage import Article
 from wirewatch.config import Config, Crawl, Source, load_config
+from wirewatch.logs import redact_logging
 
 REST_PAGE_SIZE = 100
 # modified_after compares the site's local time: look back a day to cover any zone.
@@ -90,6 +91,7 @@ class SourceSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SourceSpider:
         config = load_config(kwargs.pop("config", None) or crawler.settings.get("WIREWATCH_CONFIG"))
+        redact_logging(config)
         if not kwargs.get("source"):
             raise ValueError("name the source to crawl: -a source=NAME")
         source = config.source(kwargs["source"])

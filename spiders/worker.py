@@ -113,8 +113,10 @@ def serve(config_path: str, send_alerts: bool, tasks, results) -> None:
     """
     from alerts.routing import Router
     from wirewatch.config import load_config
+    from wirewatch.logs import redact_logging
 
     config = load_config(config_path)
+    redact_logging(config)
     router = Router(config, send_alerts=send_alerts)
     # Ctrl-C reaches the whole process group; the crawl process handles it and then
     # ends this worker in order. SIGTERM keeps its default: a transaction cut short

@@ -22,6 +22,7 @@ import storage
 from alerts.deliver import DeliveryReport, Redactor, deliver, send_apprise
 from alerts.render import format_for_url, render_test
 from wirewatch.config import STARTER_CONFIG, Config, ConfigError, load_config
+from wirewatch.logs import redact_logging
 
 
 class ConfigProblem(click.ClickException):
@@ -40,6 +41,7 @@ def _config(ctx: click.Context) -> Config:
             ctx.obj["config"] = load_config(ctx.obj["config_path"])
         except ConfigError as exc:
             raise ConfigProblem(str(exc)) from None
+        redact_logging(ctx.obj["config"], ctx.obj.get("verbose", 0))
     return ctx.obj["config"]
 
 
