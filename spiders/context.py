@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 from dataclasses import dataclass
 
 from sqlite_utils import Database
@@ -94,7 +95,10 @@ class CrawlContext:
         """Record a failed page in the run; the crawl goes on."""
         self.counts.errors += 1
         logger.warning("%s: %s %s: %s", self.source.name, kind, url, message)
-        storage.record_error(self.db, self.run_id, url, kind, message)
+        try:
+            storage.record_error(self.db, self.run_id, url, kind, message)
+        except sqlite3.Error as exc:  # a full disk: the count still reaches the run row
+            logger.error("%s: cannot record the error: %s", self.source.name, exc)
 
     def entry_failed(self, url: str, message: str) -> None:
         """An entry point (start page, API, feed, sitemap) could not be read."""

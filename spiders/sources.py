@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -128,7 +129,11 @@ class SourceSpider(scrapy.Spider):
         if spider is not self:
             return
         requests = self.crawler.stats.get_value("downloader/request_count", 0)
-        self.status = self.context.finish(reason, requests)
+        try:
+            self.status = self.context.finish(reason, requests)
+        except sqlite3.Error as exc:  # a full disk: the next run closes this one as interrupted
+            self.logger.error("cannot record the end of the run: %s", exc)
+            self.status = "failed"
         self.context.db.close()
 
     # -- entry ---------------------------------------------------------------

@@ -127,7 +127,10 @@ def serve(config_path: str, send_alerts: bool, tasks, results) -> None:
         while batch := _batch(tasks):
             for outcome in store_batch(db, batch, router):
                 results.put(outcome)
-        storage.update_search_index(db)
+        try:
+            storage.update_search_index(db)
+        except sqlite3.Error as exc:  # a full disk; a later search indexes what is missing
+            logger.warning("search index not updated: %s", exc)
     finally:
         db.close()
         results.put(None)
