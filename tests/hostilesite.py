@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import html
 import socket
 import socketserver
 import struct
@@ -45,6 +46,15 @@ RETRIED = {
     "/p/burst-500": ["On 15 March, a flaky page reported a new checkpoint at Jufra."],
 }
 #: Cases that must be recorded as failed pages, never stored, never stall the crawl.
+#: Scraped text that tries to be markup in an e-mail or a chat message (as the page's text).
+HOSTILE_TEXT = [
+    "On 16 March, fighters in Derna posted <script>alert('x')</script> and"
+    " <img src=x onerror=alert(1)> with [a link](javascript:alert(1)) to @channel <!channel>.",
+    "On 17 March, the Derna council replied with **bold** claims, ![a picture](http://evil/x.png)"
+    ' and <a href="javascript:alert(2)">a fake link</a> in plain text.',
+]
+HOSTILE_TITLE = "<script>alert(3)</script> Derna [news](javascript:alert(4))"
+
 FAILING = (
     "/p/hang",
     "/p/reset",
@@ -114,6 +124,7 @@ class HostileSite:
     """The server; ``layout`` switches every good article to the new theme."""
 
     layout: str = "old"
+    listed: list[str] | None = None  # the home page's links; all cases by default
     hits: list[Hit] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -230,6 +241,8 @@ class HostileSite:
         elif path == "/p/arabic":
             page = article("تقرير", ARABIC).replace('charset="utf-8"', 'charset="windows-1256"')
             self._send(conn, 200, page.encode("cp1256"), ctype="text/html; charset=windows-1256")
+        elif path == "/p/hostile":
+            self._send(conn, 200, hostile_page())
         elif path == "/p/layout-changed":
             self._send(conn, 200, article("redesign", GOOD["/p/good-1"], layout="new").encode())
         elif path == "/bomb-feed.xml":
@@ -239,7 +252,14 @@ class HostileSite:
             self._send(conn, 404, b"<h1>not found</h1>")
 
     def home(self) -> str:
-        paths = [*GOOD, *RETRIED, "/p/malformed", "/p/bad-utf8", "/p/arabic", *FAILING]
+        paths = self.listed or [
+            *GOOD,
+            *RETRIED,
+            "/p/malformed",
+            "/p/bad-utf8",
+            "/p/arabic",
+            *FAILING,
+        ]
         links = "".join(f'<h2><a class="post" href="{p}">{p}</a></h2>' for p in paths)
         return (
             f"<!DOCTYPE html><html><head><title>hostile</title></head><body>{links}</body></html>"
@@ -355,3 +375,16 @@ class SilentServer:
             conn.close()
             with self._lock:
                 self.open -= 1
+
+
+def hostile_page() -> bytes:
+    """The hostile text escaped into the page, so that it is the page's *text*; plus a real
+    javascript: link and a script element, which must not become text at all."""
+    paragraphs = [html.escape(t, quote=False) for t in HOSTILE_TEXT]
+    paragraphs[0] += ' <a href="javascript:alert(5)">see more</a><script>alert(6)</script>'
+    page = article(html.escape(HOSTILE_TITLE, quote=False), ["P0", "P1"])
+    return (
+        page.replace("<p>P0</p>", f"<p>{paragraphs[0]}</p>")
+        .replace("<p>P1</p>", f"<p>{paragraphs[1]}</p>")
+        .encode()
+    )
