@@ -40,12 +40,12 @@ class SitemapEntry:
 
 
 def parse_xml(body: bytes) -> etree._Element | None:
-    """The document's root, or None when the bytes are not XML or declare entities.
+    """The document's root, or None when the bytes are not XML or were an entity bomb.
 
-    Unexpanded entities are not enough: libxml2 still counts a billion-laughs
-    document's amplification and, recovering, drops everything after it. No real
-    feed or sitemap declares entities, so such a document is refused whole (as
-    defusedxml does), and the crawl reads the site another way.
+    Entities are never expanded, yet libxml2 still counts a billion-laughs
+    document's amplification, stops, and (recovering) returns a tree cut short
+    there. A document that declares entities and was cut short is refused whole,
+    so the crawl reads the site another way rather than trust half a feed.
     """
     try:
         root = etree.fromstring(body, _PARSER)
@@ -54,8 +54,9 @@ def parse_xml(body: bytes) -> etree._Element | None:
     if root is None:
         return None
     dtd = root.getroottree().docinfo.internalDTD
-    if dtd is not None and any(True for _ in dtd.iterentities()):
-        logger.warning("XML document refused: it declares entities (a bomb or external entity)")
+    damaged = any(e.level >= etree.ErrorLevels.ERROR for e in _PARSER.error_log)
+    if damaged and dtd is not None and any(True for _ in dtd.iterentities()):
+        logger.warning("XML document refused: its entities exceed the parser's limits")
         return None
     return root
 
