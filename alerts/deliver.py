@@ -196,7 +196,7 @@ class Delivery:
         behind for this pass (its thread is a daemon and cannot block the exit).
         """
         failed: list[str] = []
-        answers: queue.Queue[tuple[int, bool, str | None]] = queue.Queue()
+        answers: queue.Queue[tuple[int, Message, bool, str | None]] = queue.Queue()
         waiting = [list(plan) for plan in plans]
         running: dict[int, tuple[Message, float]] = {}
 
@@ -213,16 +213,15 @@ class Delivery:
                 daemon=True,
             ).start()
 
-        lanes = iter(range(len(waiting)))
-        for lane in lanes:
-            if len(running) >= MAX_PARALLEL:
-                break
-            start(lane)
-        pending_lanes = list(lanes)
+        pending_lanes = list(range(len(waiting)))
+        while pending_lanes and len(running) < MAX_PARALLEL:
+            start(pending_lanes.pop(0))
         while running:
             soonest = min(deadline for _, deadline in running.values())
             try:
-                lane, delivered, error = answers.get(timeout=max(0.0, soonest - time.monotonic()))
+                lane, sent, delivered, error = answers.get(
+                    timeout=max(0.0, soonest - time.monotonic())
+                )
             except queue.Empty:
                 for lane, (message, deadline) in list(running.items()):
                     if deadline <= time.monotonic():
@@ -231,6 +230,8 @@ class Delivery:
                         if pending_lanes:
                             start(pending_lanes.pop(0))
                 continue
+            if lane not in running or running[lane][0] is not sent:
+                continue  # a send left behind answered late: its rows are already unknown
             message, _ = running.pop(lane)
             failed += self.record(message, delivered, error)
             start(lane)
@@ -245,7 +246,7 @@ class Delivery:
             )
         except Exception as exc:  # a plugin bug must not leave rows claimed for ever
             delivered, error = False, f"{type(exc).__name__}: {exc}"
-        answers.put((lane, delivered, error))
+        answers.put((lane, message, delivered, error))
 
     def channel(self, name: str, key: str, rows: list[dict]) -> tuple[list[str], list[Message]]:
         """Plan one channel's due rows as messages (after holds and rate limits).

@@ -54,9 +54,9 @@ CASES = [
 def run_suite(report: Path) -> tuple[str, float]:
     files = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests").glob("test_faults_*.py"))
     started = time.monotonic()
+    command = [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:logging"]
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:logging", *files]
-        + [f"--junitxml={report}"],
+        [*command, *files, f"--junitxml={report}"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -84,8 +84,8 @@ def main() -> int:
         results = outcomes(report)
     tally = {}
     for line in output.splitlines():
-        if line.startswith("kill loop: "):
-            tally = ast.literal_eval(line.removeprefix("kill loop: "))
+        if "kill loop: " in line:
+            tally = ast.literal_eval(line.split("kill loop: ", 1)[1].strip())
     print("| group | fault tried | result | items lost | alerts lost | sent twice |")
     print("|---|---|---|---|---|---|")
     failed = 0
@@ -108,6 +108,7 @@ def main() -> int:
             f" {tally.get('kills after sending some alerts', 0)} after sending some alerts,"
             f" {tally.get('kills in the middle of a send', 0)} in the middle of a send)"
         )
+        print(f"kill loop tally: {tally}")
     print(f"suite wall time: {seconds:.0f} s")
     return 1 if failed else 0
 

@@ -8,6 +8,7 @@ holds up the others.
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -180,3 +181,21 @@ def test_send_that_never_ends_is_left_behind_and_the_rest_goes_on(tmp_path):
         assert row["state"] == "unknown" and "longer than 3s" in row["last_error"]
         assert trickle.accepted == 1
         assert hook_items(hook) == {THREE[0]: 1}
+
+
+def test_more_channels_than_threads_are_all_served(tmp_path, monkeypatch):
+    """With room for two sends at a time, the third channel waits its turn and is served."""
+    monkeypatch.setattr(sys.modules["alerts.deliver"], "MAX_PARALLEL", 2)
+    with WebhookReceiver() as hook:
+        subscribers = "".join(
+            subscriber(f"s{n}", hook.url(f"/hook{n}"), ["derna"]) for n in range(3)
+        )
+        db, config = db_with_items(tmp_path, THREE, subscribers)
+        try:
+            report = deliver(db, config)
+            assert states(db) == {"sent": 9}
+        finally:
+            db.close()
+        assert report.sent == 9
+        paths = Counter(r.path for r in hook.received)
+    assert paths == {"/hook0": 3, "/hook1": 3, "/hook2": 3}
