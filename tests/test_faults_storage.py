@@ -7,16 +7,18 @@ test (root only; skipped with the reason where mounting is not permitted).
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
-import threading
+import sys
+import time
 import uuid
 from pathlib import Path
 
 import pytest
 
-from tests.crawling import rows, wirewatch, write_config
+from tests.crawling import ROOT, rows, wirewatch, write_config
 
 
 def c_config(tmp_path, site, database: str = "ww.db"):
@@ -50,30 +52,58 @@ def test_crawl_succeeds_while_another_session_holds_a_read_transaction(tmp_path,
     assert stored_urls(tmp_path / "ww.db") == {site_c.url_of(p) for p in site_c.posts}
 
 
+def runner_has_open(database: Path) -> bool:
+    """Whether a crawl child (``spiders.runner``) has this database file open."""
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+            if b"spiders.runner" not in cmdline:
+                continue
+            fds = os.listdir(f"/proc/{pid}/fd")
+            if any(os.readlink(f"/proc/{pid}/fd/{fd}") == str(database) for fd in fds):
+                return True
+        except OSError:  # the process ended meanwhile
+            continue
+    return False
+
+
 def test_writers_wait_for_another_writer_and_succeed(tmp_path, site_c):
-    """A session holds the write lock for a while; the crawl waits instead of failing."""
+    """A session holds the write lock until the crawl has the database open, and longer.
+
+    The crawl's first write (closing dead runs, starting its own) then has to wait
+    for the lock; it must wait and carry on, not fail with "database is locked".
+    """
     config = c_config(tmp_path, site_c)
     assert wirewatch(config, "status").code == 0
-    writer = sqlite3.connect(tmp_path / "ww.db", isolation_level=None, check_same_thread=False)
+    database = (tmp_path / "ww.db").resolve()
+    writer = sqlite3.connect(database, isolation_level=None)
     writer.execute("begin immediate")
     writer.execute("insert into runs (source, started, status) values ('other', 'x', 'ok')")
-    released = threading.Event()
-
-    def release_later() -> None:
-        # Long enough for the crawl to reach its first write and wait on the lock.
-        released.wait(3)
-        writer.execute("commit")
-        writer.close()
-
-    holder = threading.Thread(target=release_later)
-    holder.start()
+    crawl = subprocess.Popen(
+        [sys.executable, "-m", "wirewatch", "--config", str(config), "crawl"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
-        result = wirewatch(config, "crawl")
+        for _ in range(1200):
+            if runner_has_open(database) or crawl.poll() is not None:
+                break
+            time.sleep(0.05)
+        seen_waiting = runner_has_open(database)
+        time.sleep(2)  # the child's first write is waiting on our lock now
+        writer.execute("commit")
+        out, err = crawl.communicate(timeout=180)
     finally:
-        released.set()
-        holder.join()
-    assert result.code == 0, result.stdout + result.stderr
-    assert stored_urls(tmp_path / "ww.db") == {site_c.url_of(p) for p in site_c.posts}
+        writer.close()
+        if crawl.poll() is None:
+            crawl.kill()
+    assert seen_waiting
+    assert crawl.returncode == 0, out + err
+    assert "locked" not in out + err
+    assert stored_urls(database) == {site_c.url_of(p) for p in site_c.posts}
     assert rows(config, "select count(*) n from runs where source = 'other'")[0]["n"] == 1
 
 
