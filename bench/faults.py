@@ -111,8 +111,8 @@ def main() -> int:
         outbox = tally.get("outbox", {})
         print(
             f"alerts after the kills: {outbox.get('sent', 0)} sent exactly once,"
-            f" {outbox.get('unknown', 0)} unknown (a send cut by a kill: at most once),"
-            " 0 lost, 0 twice"
+            f" {outbox.get('unknown', 0)} unknown (a send cut by a kill: at most once;"
+            f" {tally.get('unknown arrived', '?')} of them had arrived), 0 twice"
         )
         print(f"kill loop tally: {tally}")
     print(f"suite wall time: {seconds:.0f} s")
