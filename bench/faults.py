@@ -44,8 +44,12 @@ CASES = [
     ("storage", "another session's read transaction", "test_crawl_succeeds_while_another"),
     ("storage", "another session's write lock", "test_writers_wait_for_another_writer"),
     ("storage", "full disk (1 MB tmpfs), then room", "test_full_disk_fails_the_crawl"),
-    ("process", "kill -9 of crawl/ingest and delivery", "test_fifty_kills_lose_nothing"),
-    ("content", "<script>, javascript:, HTML/Markdown, @channel", "test_hostile_scraped_text"),
+    ("process", "50 × kill -9 of crawl/ingest and delivery", "test_fifty_kills_lose_nothing"),
+    (
+        "content",
+        "`<script>`, `javascript:`, HTML/Markdown, `@channel`",
+        "test_hostile_scraped_text",
+    ),
     ("secrets", "password/user/token never in any output", "test_no_secret_appears"),
     ("secrets", "config, db, -wal, -shm, lock: 0600", "test_config_and_database_files"),
 ]
