@@ -10,6 +10,9 @@ every request (path and Host header) so a test can tell what the crawler did.
 The same server answers as ``127.0.0.1`` and as ``localhost``: a redirect to
 ``localhost`` is "another host", and any request carrying that Host proves the
 crawler followed it.
+
+:class:`SilentServer` is the receiver-side counterpart for delivery faults: an
+SMTP or HTTP server that accepts and never answers, or trickles bytes for ever.
 """
 
 from __future__ import annotations
