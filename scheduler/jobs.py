@@ -165,13 +165,17 @@ class Jobs:
 
     def deliver_with(self, db: Database, config: Config) -> None:
         report = deliver(db, config)
-        if report.skipped is None and (report.sent or report.retrying or report.failed):
-            logger.info(
-                "alerts: %d sent in %d message(s), %d to retry, %d failed",
+        if report.skipped is None and (
+            report.sent or report.retrying or report.failed or report.unknown
+        ):
+            log = logger.warning if report.failed or report.unknown else logger.info
+            log(
+                "alerts: %d sent in %d message(s), %d to retry, %d failed, %d unknown",
                 report.sent,
                 report.messages,
                 report.retrying,
                 report.failed,
+                report.unknown,
             )
         OpsNotices(config).after_delivery(db, datetime.now(UTC))
 

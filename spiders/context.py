@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 from dataclasses import dataclass
 
 from sqlite_utils import Database
@@ -38,10 +39,13 @@ class CrawlContext:
         self.db = db
         self.source = source
         self.full = full
+        # Runs of crawls killed on the way (kill -9, a crash) are closed as interrupted.
+        storage.mark_interrupted_runs(db)
+        self.resume = self._last_status() not in (None, "ok")
         self.run_id = storage.start_run(db, source.name, full=full, pid=os.getpid())
         self.state = storage.get_source_state(db, source.name)
         self.known_ids = storage.known_external_ids(db, source.name)
-        self.first_run = not self._has_articles() or self._left_unfinished()
+        self.first_run = not self._has_articles()
         self.counts = Counts()
         self.entry_ok = False
         self.failures: list[str] = []
@@ -49,31 +53,27 @@ class CrawlContext:
 
     @property
     def walk_all(self) -> bool:
-        """Whether to walk the whole archive: asked for, or nothing is known yet."""
-        return self.full or self.first_run
+        """Whether to walk the whole archive: asked for, nothing known yet, or resuming.
+
+        After a run that did not end ``ok`` (killed, failed, pages lost), what is
+        stored may have gaps below newer articles, which an incremental run (it
+        stops at the first known page, or asks the API only for recent changes)
+        would never fill. Walking again fetches only the articles still unknown.
+        """
+        return self.full or self.first_run or self.resume
+
+    def _last_status(self) -> str | None:
+        row = self.db.execute(
+            "select status from runs where source = ? order by id desc limit 1",
+            [self.source.name],
+        ).fetchone()
+        return row[0] if row else None
 
     def _has_articles(self) -> bool:
         row = self.db.execute(
             "select 1 from articles where source = ? limit 1", [self.source.name]
         ).fetchone()
         return row is not None
-
-    def _left_unfinished(self) -> bool:
-        """Whether no run of this source ever completed, or the last one was interrupted.
-
-        An incremental crawl stops at the first listing page it already knows; after
-        a crawl stopped half-way (SIGTERM, kill -9) the articles older than what it
-        stored would never be fetched, so the next run walks the whole archive.
-        """
-        rows = self.db.execute(
-            "SELECT status FROM runs WHERE source = ? AND id != ? AND status != 'running'"
-            " ORDER BY id DESC",
-            [self.source.name, self.run_id],
-        ).fetchall()
-        statuses = [r[0] for r in rows]
-        return bool(statuses) and (
-            statuses[0] == "interrupted" or not {"ok", "partial"} & set(statuses)
-        )
 
     def known(self, url: str) -> bool:
         """Whether an article at ``url`` (canonicalised) is stored already."""
@@ -95,7 +95,10 @@ class CrawlContext:
         """Record a failed page in the run; the crawl goes on."""
         self.counts.errors += 1
         logger.warning("%s: %s %s: %s", self.source.name, kind, url, message)
-        storage.record_error(self.db, self.run_id, url, kind, message)
+        try:
+            storage.record_error(self.db, self.run_id, url, kind, message)
+        except sqlite3.Error as exc:  # a full disk: the count still reaches the run row
+            logger.error("%s: cannot record the error: %s", self.source.name, exc)
 
     def entry_failed(self, url: str, message: str) -> None:
         """An entry point (start page, API, feed, sitemap) could not be read."""

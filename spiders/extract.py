@@ -298,9 +298,11 @@ def _parse_document(html: str | bytes, encoding: str | None) -> Element | None:
         text = text[declaration.end() :]
     if not text or text.isspace():
         return None
+    if "\x00" in text:  # libxml2 turns a NUL into U+FFFD; browsers drop it (measured)
+        text = text.replace("\x00", "")
     try:
         root = etree.fromstring(text, _parser())
-    except ValueError:  # NUL or other control characters: rare, so cleaned only then
+    except ValueError:  # other control characters: rare, so cleaned only then
         root = _parse_or_none(_CONTROL_CHARS.sub("", text))
     except etree.ParserError:
         return None

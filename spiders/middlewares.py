@@ -11,7 +11,14 @@ from typing import Any
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import get_retry_request
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    NotConfigured,
+    ResponseDataLossError,
+)
 from scrapy.http import Response
 from twisted.internet.error import (
     ConnectError,
@@ -26,7 +33,14 @@ from twisted.web._newclient import ResponseFailed
 logger = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504, 522, 524})
+# Scrapy 2.13+ raises its own download exceptions (a timeout, a body cut short by a
+# reset) where older versions raised Twisted's; both are listed.
 RETRY_EXCEPTIONS = (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    ResponseDataLossError,
     ConnectError,
     ConnectionLost,
     ConnectionRefusedError,

@@ -17,6 +17,7 @@ from scrapy.settings import Settings
 
 from spiders.sources import SourceSpider, spider_for
 from wirewatch.config import Config, ConfigError, load_config
+from wirewatch.logs import redact_logging
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ def run_crawls(
     """Crawl the named sources (all enabled ones when empty); returns status per source."""
     sources = [config.source(n) for n in names] or [s for s in config.sources if s.enabled]
     process = CrawlerProcess(scrapy_settings(config, log_level=log_level, progress=progress))
+    redact_logging(config)  # before the spiders load the config again (Apprise logs URLs)
     crawlers = {}
     for source in sources:
         crawler = process.create_crawler(spider_for(source))

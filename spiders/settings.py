@@ -31,6 +31,8 @@ EXTENSIONS = {"spiders.progress.Progress": 500}
 # Pages over this are not articles: bounds memory against a hostile or broken server.
 DOWNLOAD_MAXSIZE = 10_000_000
 DOWNLOAD_WARNSIZE = 0
+# WordPress's canonical redirects take one or two hops; a longer chain is a loop.
+REDIRECT_MAX_TIMES = 5
 # Feeds and sitemaps carry the site's structure; robots.txt must not be cached across runs.
 HTTPCACHE_ENABLED = False
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"

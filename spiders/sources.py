@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -48,6 +49,7 @@ from spiders.listing import parse_listing
 from spiders.worker import PageTask
 from storage import Article
 from wirewatch.config import Config, Crawl, Source, load_config
+from wirewatch.logs import redact_logging
 
 REST_PAGE_SIZE = 100
 # modified_after compares the site's local time: look back a day to cover any zone.
@@ -90,6 +92,7 @@ class SourceSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SourceSpider:
         config = load_config(kwargs.pop("config", None) or crawler.settings.get("WIREWATCH_CONFIG"))
+        redact_logging(config)
         if not kwargs.get("source"):
             raise ValueError("name the source to crawl: -a source=NAME")
         source = config.source(kwargs["source"])
@@ -126,7 +129,11 @@ class SourceSpider(scrapy.Spider):
         if spider is not self:
             return
         requests = self.crawler.stats.get_value("downloader/request_count", 0)
-        self.status = self.context.finish(reason, requests)
+        try:
+            self.status = self.context.finish(reason, requests)
+        except sqlite3.Error as exc:  # a full disk: the next run closes this one as interrupted
+            self.logger.error("cannot record the end of the run: %s", exc)
+            self.status = "failed"
         self.context.db.close()
 
     # -- entry ---------------------------------------------------------------

@@ -114,8 +114,10 @@ def serve(config_path: str, send_alerts: bool, tasks, results) -> None:
     """
     from alerts.routing import Router
     from wirewatch.config import load_config
+    from wirewatch.logs import redact_logging
 
     config = load_config(config_path)
+    redact_logging(config)
     router = Router(config, send_alerts=send_alerts)
     use_gazetteer({w.id: [*w.names, *w.acronyms] for w in config.watches})
     # Ctrl-C reaches the whole process group; the crawl process handles it and then
@@ -127,7 +129,10 @@ def serve(config_path: str, send_alerts: bool, tasks, results) -> None:
         while batch := _batch(tasks):
             for outcome in store_batch(db, batch, router):
                 results.put(outcome)
-        storage.update_search_index(db)
+        try:
+            storage.update_search_index(db)
+        except sqlite3.Error as exc:  # a full disk; a later search indexes what is missing
+            logger.warning("search index not updated: %s", exc)
     finally:
         db.close()
         results.put(None)

@@ -38,6 +38,7 @@ from storage.outbox import (
     list_outbox,
     mark_failed,
     mark_sent,
+    mark_unknown,
     outbox_counts,
     reconcile,
     replace_mentions,
@@ -46,7 +47,13 @@ from storage.outbox import (
     store_mentions,
     store_mentions_many,
 )
-from storage.queries import cluster_copies, list_items, list_runs, source_status
+from storage.queries import (
+    cluster_copies,
+    layout_warnings,
+    list_items,
+    list_runs,
+    source_status,
+)
 from storage.times import utcnow_iso
 from storage.urls import canonical_url
 
@@ -75,12 +82,14 @@ __all__ = [
     "ingest",
     "known_article",
     "known_external_ids",
+    "layout_warnings",
     "list_items",
     "list_outbox",
     "list_runs",
     "mark_failed",
     "mark_interrupted_runs",
     "mark_sent",
+    "mark_unknown",
     "normalise",
     "open_db",
     "outbox_counts",

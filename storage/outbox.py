@@ -154,6 +154,15 @@ def mark_failed(
     return failed
 
 
+def mark_unknown(db: Database, ids: Sequence[int], error: str) -> None:
+    """The send began but its outcome is unknown (an answer timed out): never resent on its own."""
+    with write_transaction(db):
+        db.conn.executemany(
+            "UPDATE outbox SET state = 'unknown', last_error = ?, next_try = NULL WHERE id = ?",
+            [(error, i) for i in ids],
+        )
+
+
 def defer(db: Database, ids: Sequence[int], due: str, *, grouped: bool = True) -> None:
     """Hold rows until ``due`` (quiet hours, a rate limit), to go out together then."""
     with write_transaction(db):

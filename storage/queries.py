@@ -178,3 +178,32 @@ def cluster_copies(db: Database, cluster: int) -> list[dict[str, Any]]:
     )
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor]
+
+
+def layout_warnings(db: Database) -> dict[str, str]:
+    """Sources whose last run found pages but read nothing from them, though earlier runs did.
+
+    That pattern (pages fetched, every one an extraction failure, no article
+    stored, when the source used to yield items) is what a site redesign looks
+    like: the selectors match nothing any more. A quiet rerun that finds no new
+    pages is not a warning; it records no extraction failure. Keyed by source.
+    """
+    found = db.execute(
+        """SELECT r.source, r.started,
+                  (SELECT COUNT(*) FROM run_errors e WHERE e.run_id = r.id
+                    AND e.kind = 'extraction') AS unread
+           FROM runs r
+           WHERE r.id = (SELECT id FROM runs WHERE source = r.source AND status != 'running'
+                         ORDER BY started DESC, id DESC LIMIT 1)
+             AND r.new_articles + r.updated_articles = 0
+             AND EXISTS (SELECT 1 FROM runs p WHERE p.source = r.source AND p.id < r.id
+                         AND p.new_items > 0)"""
+    ).fetchall()
+    return {
+        source: (
+            f"the last run ({started}) read no article from {unread} page(s) although earlier"
+            " runs yielded items: has the site changed its layout? (check its selectors)"
+        )
+        for source, started, unread in found
+        if unread
+    }

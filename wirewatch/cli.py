@@ -22,6 +22,7 @@ import storage
 from alerts.deliver import DeliveryReport, Redactor, deliver, send_apprise
 from alerts.render import format_for_url, render_test
 from wirewatch.config import STARTER_CONFIG, Config, ConfigError, load_config
+from wirewatch.logs import redact_logging
 
 
 class ConfigProblem(click.ClickException):
@@ -40,6 +41,7 @@ def _config(ctx: click.Context) -> Config:
             ctx.obj["config"] = load_config(ctx.obj["config_path"])
         except ConfigError as exc:
             raise ConfigProblem(str(exc)) from None
+        redact_logging(ctx.obj["config"], ctx.obj.get("verbose", 0))
     return ctx.obj["config"]
 
 
@@ -135,14 +137,15 @@ def _print_delivery(report: DeliveryReport) -> bool:
     if report.skipped:
         click.echo(f"alerts: not delivered here ({report.skipped})")
         return False
-    if report.sent or report.retrying or report.failed or report.held:
+    if report.sent or report.retrying or report.failed or report.held or report.unknown:
         click.echo(
             f"alerts: {report.sent} sent in {report.messages} message(s), "
             f"{report.held} held, {report.retrying} to retry, {report.failed} failed"
+            + (f", {report.unknown} unknown" if report.unknown else "")
         )
     for error in report.errors:
         click.echo(f"  {error}", err=True)
-    return bool(report.retrying or report.failed)
+    return bool(report.retrying or report.failed or report.unknown)
 
 
 def _run_child(
@@ -268,10 +271,12 @@ def status(ctx: click.Context, as_json: bool) -> None:
     known = {row["name"]: row for row in storage.source_status(db)}
     outbox = storage.outbox_counts(db)
     daemon, planned = daemon_status(db, config)
+    warnings = storage.layout_warnings(db)
     db.close()
     rows = [_source_row(source, known.get(source.name, {})) for source in config.sources]
-    for row in rows:  # a live daemon knows its next runs better than the schedule alone
-        if daemon["alive"] and row["source"] in planned:
+    for row in rows:
+        row["warning"] = warnings.get(row["source"])
+        if daemon["alive"] and row["source"] in planned:  # it knows its next runs best
             row["next_run"] = planned[row["source"]] or row["next_run"]
     if as_json:
         for row in rows:
@@ -287,6 +292,9 @@ def status(ctx: click.Context, as_json: bool) -> None:
         f"{outbox['unknown']} unknown, {outbox['sent']} sent"
     )
     click.echo(f"daemon: {daemon['summary']}")
+    for row in rows:
+        if row["warning"]:
+            click.echo(f"warning: {row['source']}: {row['warning']}")
 
 
 def _source_row(source, known: dict[str, Any]) -> dict[str, Any]:

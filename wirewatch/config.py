@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from wirewatch import values
 from wirewatch.values import Digest, Schedule
@@ -493,8 +493,16 @@ class _Loader:
                     f"not a notification URL Apprise understands: {mask_url(as_written)}",
                 )
             key = hashlib.sha256(as_written.encode("utf-8")).hexdigest()[:16]
-            found.append(Channel(key=key, url=url, shown=plugin.url(privacy=True)))
+            shown = self.hide_env(plugin.url(privacy=True))
+            found.append(Channel(key=key, url=url, shown=shown))
         return found
+
+    def hide_env(self, text: str) -> str:
+        """Apprise's privacy form hides passwords, not users or tokens in a path: hide ${ENV}."""
+        values = {os.environ.get(n, "") for n in self.env_used}
+        for value in sorted((v for v in values if len(v) >= 3), key=len, reverse=True):
+            text = text.replace(value, "****").replace(quote(value, safe=""), "****")
+        return text
 
     def check_unique(self, section: str, names: list[str], key: str) -> None:
         seen: set[str] = set()
