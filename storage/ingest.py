@@ -351,7 +351,7 @@ def _new_item_rows(
         if p.hash not in item_ids:
             new.setdefault(p.hash, p)
     fps = neardup.fingerprints([p.text for p in new.values()])
-    duplicates = neardup.find_duplicates(conn, fps)
+    duplicates = neardup.find_duplicates(conn, fps, article.published)
     rows = []
     fingerprints = []
     for p, fp, dup_of in zip(new.values(), fps, duplicates, strict=True):

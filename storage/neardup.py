@@ -48,6 +48,7 @@ import sqlite3
 import struct
 import zlib
 from collections.abc import Iterable, Mapping
+from datetime import date, datetime
 from functools import lru_cache
 
 import numpy as np
@@ -291,17 +292,56 @@ def _sentences(text: str) -> list[str]:
     return [x for x in _SENTENCE_END.split(text) if x.strip()]
 
 
-def find_duplicates(db: Database | sqlite3.Connection, fps: list[Fingerprint]) -> list[int | None]:
+def find_duplicates(
+    db: Database | sqlite3.Connection,
+    fps: list[Fingerprint],
+    published: date | datetime | None = None,
+) -> list[int | None]:
     """:func:`find_duplicate` for each of several fingerprints: one index refresh, one
     search of the index and one read of candidate texts for them all."""
     conn = getattr(db, "conn", db)
     index = band_index(conn)
     found = index.candidates_many([(fp.bands, fp.facts) for fp in fps])
     rows = _texts(conn, {i for ids in found for i in ids})
-    return [
-        _duplicate_among(fp, [(i, *rows[i]) for i in ids if i in rows])
-        for fp, ids in zip(fps, found, strict=True)
-    ]
+    day = _day(published)
+    found_dups = []
+    for fp, ids in zip(fps, found, strict=True):
+        candidates = [
+            (i, rows[i][0], rows[i][1])
+            for i in ids
+            if i in rows and not _weeks_apart(fp, day, rows[i][2])
+        ]
+        found_dups.append(_duplicate_among(fp, candidates))
+    return found_dups
+
+
+#: Articles further apart than this (days) cannot mean the same "last week" or "on Tuesday".
+RELATIVE_DAYS = 5
+
+
+def _weeks_apart(fp: Fingerprint, day: date | None, when: str | None) -> bool:
+    """Whether a time anchored to its article ("last week") falls in different weeks.
+
+    The same formula recurs in weekly updates: "Last week, IS claimed an attack
+    near Sirte" in two updates a week apart tells of two attacks. A copy is
+    republished within days; an anchor relative to articles further apart than
+    :data:`RELATIVE_DAYS` is another time, so another item.
+    """
+    if day is None or not when or not any(m == 0 for m, _ in fp.key.dates):
+        return False
+    other = _day(when)
+    return other is not None and abs((day - other).days) > RELATIVE_DAYS
+
+
+def _day(value: date | datetime | str | None) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return value.date() if isinstance(value, datetime) else value
 
 
 def is_near_duplicate(new_text: str, old_text: str) -> bool:
@@ -825,13 +865,17 @@ def _bands_many(sets: list[frozenset[int]], bands: int = BANDS) -> list[tuple[in
     return [tuple(itertools.islice(keys, bands)) if size else () for size in sizes]
 
 
-def _texts(conn: sqlite3.Connection, ids: set[int]) -> dict[int, tuple[str, int]]:
-    """The text and cluster of each candidate item."""
+def _texts(conn: sqlite3.Connection, ids: set[int]) -> dict[int, tuple[str, int, str | None]]:
+    """The text, cluster and first article's publication date of each candidate item."""
     if not ids:
         return {}
     marks = ",".join("?" * len(ids))
-    rows = conn.execute(f"SELECT id, text, cluster FROM items WHERE id IN ({marks})", list(ids))
-    return {item_id: (text, cluster) for item_id, text, cluster in rows}
+    rows = conn.execute(
+        "SELECT items.id, items.text, items.cluster, articles.published FROM items"
+        f" JOIN articles ON articles.id = items.first_article_id WHERE items.id IN ({marks})",
+        list(ids),
+    )
+    return {item_id: (text, cluster, when) for item_id, text, cluster, when in rows}
 
 
 def _unbanded(text: str) -> Fingerprint:

@@ -114,3 +114,35 @@ def test_a_part_two_clusters_hold_stays_alone(tmp_path) -> None:
         assert db.execute("SELECT cluster FROM items WHERE id = ?", [part]).fetchone()[0] == holder
     finally:
         db.close()
+
+
+def test_last_week_in_updates_a_week_apart_is_two_items(tmp_path) -> None:
+    """The same "last week" formula in two weekly updates tells of two events; a copy of
+    it published two days later is the same event."""
+    from datetime import date
+
+    from storage import Article, Paragraph, ingest, open_db
+
+    def store(url: str, day: date, text: str) -> int:
+        article = Article("s", url, None, [Paragraph(text)], published=day)
+        return ingest(db, article, now="2026-11-21T12:00:00+00:00").new_item_ids[0]
+
+    first = (
+        "Last week, IS claimed an attack on a checkpoint near Sirte, its first there since June."
+    )
+    later = (
+        "Last week, IS claimed an attack on a checkpoint near Sirte, its first there since June!"
+    )
+    copy = (
+        "Last week, ISIS claimed an attack on a checkpoint near Sirte, its first there since June."
+    )
+    db = open_db(tmp_path / "w.db")
+    try:
+        original = store("https://a.example/w1/", date(2026, 3, 2), first)
+        next_week = store("https://a.example/w2/", date(2026, 3, 9), later)
+        republished = store("https://b.example/c/", date(2026, 3, 4), copy)
+        cluster = dict(db.execute("SELECT id, cluster FROM items").fetchall())
+        assert cluster[next_week] == next_week
+        assert cluster[republished] == original
+    finally:
+        db.close()
