@@ -540,8 +540,10 @@ class _NoNearDup:
     """
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("fingerprints") or name.startswith("find_duplicates"):
-            return lambda *args: [None] * len(args[-1])
+        if name.startswith("fingerprints"):
+            return lambda texts: [None] * len(texts)
+        if name.startswith("find_duplicates"):
+            return lambda conn, fps, *rest: [None] * len(fps)
         if name.startswith(("fingerprint", "find_duplicate", "index_item")):
             return lambda *args: None
         return getattr(importlib.import_module("storage.neardup"), name)

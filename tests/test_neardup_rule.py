@@ -146,3 +146,22 @@ def test_last_week_in_updates_a_week_apart_is_two_items(tmp_path) -> None:
         assert cluster[republished] == original
     finally:
         db.close()
+
+
+@pytest.mark.parametrize("size", [1, 63, 64, 65, 1000, 20_000])
+def test_index_ranges_agree_with_binary_search(size: int) -> None:
+    """The fenced block search finds what a binary search finds, runs across blocks too."""
+    import numpy as np
+
+    from storage.neardup import BandIndex
+
+    rng = np.random.default_rng(size)
+    index = BandIndex()
+    spread = max(2, size // 8)  # many keys repeat, some runs longer than a block
+    index.keys = np.sort(rng.integers(-spread, spread, size)).astype(np.int64)
+    index.ids = np.arange(size, dtype=np.int64)
+    index.fences = index.keys[:: index.BLOCK].copy()
+    queries = np.arange(-spread - 2, spread + 2, dtype=np.int64)
+    low, high = index._ranges(queries)
+    assert (low == np.searchsorted(index.keys, queries, "left")).all()
+    assert (high == np.searchsorted(index.keys, queries, "right")).all()
