@@ -555,7 +555,7 @@ def _no_lookups() -> contextlib.ExitStack:
     module = importlib.import_module("storage.neardup")
     stack.enter_context(patched("storage.neardup", "find_duplicate", lambda conn, fp: None))
     if hasattr(module, "find_duplicates"):
-        nothing = lambda conn, fps: [None] * len(fps)  # noqa: E731
+        nothing = lambda conn, fps, *rest: [None] * len(fps)  # noqa: E731
         stack.enter_context(patched("storage.neardup", "find_duplicates", nothing))
     return stack
 
