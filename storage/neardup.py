@@ -875,10 +875,9 @@ def _bands_many(sets: list[frozenset[int]], bands: int = BANDS) -> list[tuple[in
     present = [s for s in sets if s]
     if not present:
         return [() for _ in sets]
-    values = np.fromiter(
-        (v for s in present for v in s), dtype=np.uint64, count=sum(len(s) for s in present)
-    )
-    starts = np.cumsum([0] + [len(s) for s in present[:-1]])
+    lengths = [len(s) for s in present]
+    values = np.fromiter(itertools.chain.from_iterable(present), np.uint64, sum(lengths))
+    starts = np.cumsum([0, *lengths[:-1]])
     used = bands * ROWS
     # Multiply-add wrapping at 2**64 (no modulo: it cost 6x the rest); the minimum
     # is decided by the high bits, which an odd full-width multiplier mixes well.
