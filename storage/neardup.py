@@ -16,6 +16,10 @@
    same time anchors and the other facts a subset), or it is covered by several
    stored ones that each lie inside it (a joined paragraph).
 
+An anchor relative to the article ("last week") names the same time only in
+articles at most :data:`RELATIVE_DAYS` apart; a split part that paragraphs of two
+clusters hold (a stock sentence) joins neither.
+
 Similarity alone never merges: two different events written in one formula
 ("On 3 March, the LNA conducted two airstrikes ... south of Sirte" / "On 6 March
 ... south of Derna") score as high as a real copy; a changed date, number,
