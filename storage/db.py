@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from storage import neardup
 from storage.migrations import MIGRATIONS, SCHEMA_VERSION
 
 # SCHEMA_VERSION lives beside the migrations it counts; it is public from here.
@@ -128,17 +129,23 @@ def write_transaction(db: Database) -> Iterator[Database]:
     nests as a savepoint, exactly as ``db.atomic()`` does.
     """
     if db.conn.in_transaction:
-        with db.atomic():
-            yield db
+        try:
+            with db.atomic():
+                yield db
+        except BaseException:
+            neardup.forget(db.conn)  # its in-memory index may hold what was rolled back
+            raise
         return
     db.conn.execute("BEGIN IMMEDIATE")
     try:
         yield db
     except BaseException:
         db.rollback()
+        neardup.forget(db.conn)
         raise
     try:
         db.conn.execute("COMMIT")
     except BaseException:
         db.rollback()
+        neardup.forget(db.conn)
         raise

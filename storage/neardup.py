@@ -625,6 +625,21 @@ _INDEXES: dict[tuple[str, int], BandIndex] = {}
 _LAST: list[tuple[sqlite3.Connection, tuple[str, int]]] = []
 
 
+def forget(conn: sqlite3.Connection) -> None:
+    """Drop this process's index of the database behind ``conn`` (after a rollback).
+
+    A rolled-back transaction takes its items away, but the index may already
+    hold their keys, and ids that SQLite hands out again would then point at
+    other items while the new items' keys, below what was read, are never read.
+    The next lookup loads the index afresh from what was committed.
+    """
+    path = conn.execute("PRAGMA database_list").fetchone()[2]
+    if path:
+        for where in [w for w in _INDEXES if w[0] == path]:
+            del _INDEXES[where]
+    _LAST.clear()
+
+
 def band_index(conn: sqlite3.Connection) -> BandIndex:
     """This process's index of the database behind ``conn``, brought up to date.
 

@@ -165,3 +165,28 @@ def test_index_ranges_agree_with_binary_search(size: int) -> None:
     low, high = index._ranges(queries)
     assert (low == np.searchsorted(index.keys, queries, "left")).all()
     assert (high == np.searchsorted(index.keys, queries, "right")).all()
+
+
+def test_a_rolled_back_batch_leaves_the_index_right(tmp_path) -> None:
+    """Items the index read inside a batch that was then rolled back (a commit failing on a
+    full disk) must not hide the items stored next under the same ids."""
+    from storage import Article, Paragraph, ingest, open_db, write_transaction
+
+    def article(url: str, text: str) -> Article:
+        return Article("s", url, None, [Paragraph(text)])
+
+    db = open_db(tmp_path / "w.db")
+    try:
+        with pytest.raises(RuntimeError), write_transaction(db):
+            ingest(
+                db, article("https://a.example/1/", "On 3 May, IS shot down a drone near Sirte.")
+            )
+            ingest(db, article("https://a.example/2/", "On 6 May, jets struck a depot near Ubari."))
+            raise RuntimeError("the commit fails")
+        kept_text = "On 9 May, the GNA said 12 fighters died in Garabulli after a long battle."
+        (kept,) = ingest(db, article("https://a.example/3/", kept_text)).new_item_ids
+        copy = "On 9 May the GNA said that 12 fighters had died in Garabulli after a long battle."
+        (found,) = ingest(db, article("https://b.example/1/", copy)).new_item_ids
+        assert db.execute("SELECT cluster FROM items WHERE id = ?", [found]).fetchone()[0] == kept
+    finally:
+        db.close()
