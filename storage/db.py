@@ -128,12 +128,13 @@ def write_transaction(db: Database) -> Iterator[Database]:
     (up to the busy timeout) instead of failing. Inside an open transaction it
     nests as a savepoint, exactly as ``db.atomic()`` does.
     """
+    mark = neardup.read_mark(db.conn)
     if db.conn.in_transaction:
         try:
             with db.atomic():
                 yield db
         except BaseException:
-            neardup.forget(db.conn)  # its in-memory index may hold what was rolled back
+            neardup.forget_after(db.conn, mark)  # its index may hold what was rolled back
             raise
         return
     db.conn.execute("BEGIN IMMEDIATE")
@@ -141,11 +142,11 @@ def write_transaction(db: Database) -> Iterator[Database]:
         yield db
     except BaseException:
         db.rollback()
-        neardup.forget(db.conn)
+        neardup.forget_after(db.conn, mark)
         raise
     try:
         db.conn.execute("COMMIT")
     except BaseException:
         db.rollback()
-        neardup.forget(db.conn)
+        neardup.forget_after(db.conn, mark)
         raise

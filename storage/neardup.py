@@ -480,10 +480,6 @@ class BandIndex:
         self.recent_ids: list[int] = []
         self.seen = 0
 
-    @property
-    def recent_size(self) -> int:
-        return len(self.recent_keys)
-
     def refresh(self, conn: sqlite3.Connection) -> None:
         rows = conn.execute(
             "SELECT item_id, bands, facts FROM item_bands WHERE item_id > ? ORDER BY item_id",
@@ -526,10 +522,6 @@ class BandIndex:
         self.fences = self.keys[:: self.BLOCK].copy()
         self.first, self.more = {}, {}
         self.recent_keys, self.recent_ids = [], []
-
-    def candidates(self, bands: tuple[int, ...], facts: int, limit: int = CANDIDATES) -> list[int]:
-        """:meth:`candidates_many` for one paragraph."""
-        return self.candidates_many([(bands, facts)], limit)[0]
 
     def candidates_many(
         self, queries: list[tuple[tuple[int, ...], int]], limit: int = CANDIDATES
@@ -625,40 +617,52 @@ _INDEXES: dict[tuple[str, int], BandIndex] = {}
 _LAST: list[tuple[sqlite3.Connection, tuple[str, int]]] = []
 
 
-def forget(conn: sqlite3.Connection) -> None:
-    """Drop this process's index of the database behind ``conn`` (after a rollback).
+def read_mark(conn: sqlite3.Connection) -> int:
+    """How far this process's index of the database behind ``conn`` has read (0: not yet)."""
+    if not _INDEXES:  # the usual case outside a crawl's worker: no lookup made yet
+        return 0
+    index = _INDEXES.get(_where(conn))
+    return index.seen if index is not None else 0
 
-    A rolled-back transaction takes its items away, but the index may already
-    hold their keys, and ids that SQLite hands out again would then point at
-    other items while the new items' keys, below what was read, are never read.
-    The next lookup loads the index afresh from what was committed.
+
+def forget_after(conn: sqlite3.Connection, mark: int) -> None:
+    """After a rollback: drop the index if it read rows since ``mark`` (see :func:`read_mark`).
+
+    Those rows may be gone with the rollback, but the index holds their keys, and
+    ids that SQLite hands out again would then point at other items while the new
+    items' keys, below what was read, are never read. The next lookup loads the
+    index afresh from what was committed. An index that read nothing since stays.
     """
-    path = conn.execute("PRAGMA database_list").fetchone()[2]
-    if path:
-        for where in [w for w in _INDEXES if w[0] == path]:
-            del _INDEXES[where]
-    _LAST.clear()
+    try:
+        where = _where(conn)
+    except (sqlite3.Error, OSError):  # the database is in no state to say: drop them all
+        _INDEXES.clear()
+        return
+    index = _INDEXES.get(where)
+    if index is not None and index.seen > mark:
+        del _INDEXES[where]
 
 
 def band_index(conn: sqlite3.Connection) -> BandIndex:
-    """This process's index of the database behind ``conn``, brought up to date.
-
-    Keyed by path and inode: a database file deleted and made anew at the same
-    path is another database.
-    """
-    if _LAST and _LAST[0][0] is conn:
-        where = _LAST[0][1]
-    else:
-        path = conn.execute("PRAGMA database_list").fetchone()[2]
-        if not path:  # in memory: no lasting identity to key a cache by, so load it afresh
-            index = BandIndex()
-            index.refresh(conn)
-            return index
-        where = (path, os.stat(path).st_ino)
-        _LAST[:] = [(conn, where)]
-    index = _INDEXES.setdefault(where, BandIndex())
+    """This process's index of the database behind ``conn``, brought up to date."""
+    where = _where(conn)
+    # In memory there is no lasting identity to key a cache by: load it afresh.
+    index = BandIndex() if where is None else _INDEXES.setdefault(where, BandIndex())
     index.refresh(conn)
     return index
+
+
+def _where(conn: sqlite3.Connection) -> tuple[str, int] | None:
+    """The database's identity: path and inode (a file made anew at one path is another
+    database); None in memory."""
+    if _LAST and _LAST[0][0] is conn:
+        return _LAST[0][1]
+    path = conn.execute("PRAGMA database_list").fetchone()[2]
+    if not path:
+        return None
+    where = (path, os.stat(path).st_ino)
+    _LAST[:] = [(conn, where)]
+    return where
 
 
 def pack_bands(bands: tuple[int, ...]) -> bytes:

@@ -190,3 +190,34 @@ def test_a_rolled_back_batch_leaves_the_index_right(tmp_path) -> None:
         assert db.execute("SELECT cluster FROM items WHERE id = ?", [found]).fetchone()[0] == kept
     finally:
         db.close()
+
+
+def test_a_failed_article_keeps_the_index_it_did_not_touch(tmp_path) -> None:
+    """An article rolled back to its savepoint read nothing it stored, so the index stays
+    (reloading it costs seconds on a large store) and still finds what was kept."""
+    from storage import Article, Paragraph, ingest, neardup, open_db, write_transaction
+
+    def article(url: str, text: str) -> Article:
+        return Article("s", url, None, [Paragraph(text)])
+
+    def fail(db, items) -> None:
+        raise RuntimeError("a hook fails after the article's items were indexed")
+
+    kept_text = "On 3 May, IS fighters shot down a drone near Sirte, the group said."
+    db = open_db(tmp_path / "w.db")
+    try:
+        with write_transaction(db):
+            (kept,) = ingest(db, article("https://a.example/1/", kept_text)).new_item_ids
+            index = neardup.band_index(db.conn)
+            with pytest.raises(RuntimeError):
+                ingest(
+                    db,
+                    article("https://a.example/2/", "On 6 May, jets struck a depot near Ubari."),
+                    on_new_items=fail,
+                )
+            assert neardup.band_index(db.conn) is index
+        copy = "On 3 May, ISIS fighters shot down a drone near Sirte, the group said."
+        (found,) = ingest(db, article("https://b.example/1/", copy)).new_item_ids
+        assert db.execute("SELECT cluster FROM items WHERE id = ?", [found]).fetchone()[0] == kept
+    finally:
+        db.close()
