@@ -60,6 +60,13 @@ from sqlite_utils import Database
 
 from storage.normalise import normalise
 
+try:  # the inner loops in C (storage/_fastdup.c); absent when built with no compiler
+    from storage import _fastdup
+except ImportError:
+    _fastdup = None
+if os.environ.get("WIREWATCH_PURE_PYTHON"):  # the reference code, for comparing and measuring
+    _fastdup = None
+
 PERMUTATIONS = 126
 BANDS = 42
 ROWS = 3
@@ -612,7 +619,48 @@ class BandIndex:
         return np.concatenate(query_of), np.concatenate(ids)
 
 
-_INDEXES: dict[tuple[str, int], BandIndex] = {}
+class NativeBandIndex:
+    """:class:`BandIndex` in C (storage/_fastdup.c): a hash table of key -> items.
+
+    Same answers; a lookup is a few hash probes instead of numpy calls whose
+    fixed cost dominated, and adding an item never copies arrays.
+    """
+
+    def __init__(self) -> None:
+        self._keys = _fastdup.KeyIndex()
+
+    @property
+    def seen(self) -> int:
+        return self._keys.seen
+
+    def refresh(self, conn: sqlite3.Connection) -> None:
+        add = self._keys.add
+        for item_id, blob, facts in conn.execute(
+            "SELECT item_id, bands, facts FROM item_bands WHERE item_id > ? ORDER BY item_id",
+            (self._keys.seen,),
+        ):
+            add(item_id, blob, facts)
+
+    def add(self, item_id: int, bands: tuple[int, ...], facts: int) -> None:
+        self._keys.add(item_id, pack_bands(bands), facts)
+
+    def candidates_many(
+        self, queries: list[tuple[tuple[int, ...], int]], limit: int = CANDIDATES
+    ) -> list[list[int]]:
+        """See :meth:`BandIndex.candidates_many`."""
+        return self._keys.candidates(queries, limit, MIN_HITS, MAX_POSTINGS)
+
+    @property
+    def nbytes(self) -> int:
+        return self._keys.nbytes
+
+
+def new_index() -> BandIndex | NativeBandIndex:
+    """An empty index: the C one when it is built."""
+    return NativeBandIndex() if _fastdup is not None else BandIndex()
+
+
+_INDEXES: dict[tuple[str, int], BandIndex | NativeBandIndex] = {}
 # Connections cannot be weakly referenced: remember the last one seen, the usual case.
 _LAST: list[tuple[sqlite3.Connection, tuple[str, int]]] = []
 
@@ -643,11 +691,14 @@ def forget_after(conn: sqlite3.Connection, mark: int) -> None:
         del _INDEXES[where]
 
 
-def band_index(conn: sqlite3.Connection) -> BandIndex:
+def band_index(conn: sqlite3.Connection) -> BandIndex | NativeBandIndex:
     """This process's index of the database behind ``conn``, brought up to date."""
     where = _where(conn)
     # In memory there is no lasting identity to key a cache by: load it afresh.
-    index = BandIndex() if where is None else _INDEXES.setdefault(where, BandIndex())
+    if where is None:
+        index = new_index()
+    elif (index := _INDEXES.get(where)) is None:
+        index = _INDEXES[where] = new_index()
     index.refresh(conn)
     return index
 
@@ -879,10 +930,14 @@ def _shingles(text: str) -> frozenset[int]:
 
 def _words(text: str) -> list[int]:
     """The text's words, each hashed once (the same tokens as :attr:`EventKey.words`)."""
-    return [zlib.crc32(w.encode()) for w in _TOKEN.findall(normalise(text))]
+    return _word_hashes(_TOKEN.findall(normalise(text)))
 
 
-def _bigrams(words: list[int]) -> frozenset[int]:
+def _py_word_hashes(words: list[str]) -> list[int]:
+    return [zlib.crc32(w.encode()) for w in words]
+
+
+def _py_bigrams(words: list[int]) -> frozenset[int]:
     """Word bigrams as 32-bit values, neighbours' hashes combined; a lone word as itself."""
     if len(words) < 2:
         return frozenset(words)
@@ -893,7 +948,14 @@ _BAND_OFFSETS = np.arange(BANDS, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15
 
 
 def _bands_many(sets: list[frozenset[int]], bands: int = BANDS) -> list[tuple[int, ...]]:
-    """The first ``bands`` band keys of each shingle set: MinHash of all in one pass."""
+    """The first ``bands`` band keys of each shingle set."""
+    if _fastdup is not None:
+        return _fastdup.bands_many(sets, bands)
+    return _py_bands_many(sets, bands)
+
+
+def _py_bands_many(sets: list[frozenset[int]], bands: int = BANDS) -> list[tuple[int, ...]]:
+    """:func:`_bands_many` in numpy: MinHash of all sets in one pass."""
     sizes = [len(s) for s in sets]
     present = [s for s in sets if s]
     if not present:
@@ -911,6 +973,13 @@ def _bands_many(sets: list[frozenset[int]], bands: int = BANDS) -> list[tuple[in
     packed = mixed.astype("<u8").tobytes()
     keys = iter(struct.unpack(f"<{len(present) * bands}q", packed))
     return [tuple(itertools.islice(keys, bands)) if size else () for size in sizes]
+
+
+if _fastdup is not None:
+    _word_hashes, _bigrams = _fastdup.word_hashes, _fastdup.bigrams
+    _fastdup.setup(*(a.astype("=u8").tobytes() for a in (_A, _B, _BAND_MIX, _BAND_OFFSETS)))
+else:
+    _word_hashes, _bigrams = _py_word_hashes, _py_bigrams
 
 
 def _texts(conn: sqlite3.Connection, ids: set[int]) -> dict[int, tuple[str, int, str | None]]:

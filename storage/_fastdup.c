@@ -1,0 +1,487 @@
+/* The near-duplicate index's inner loops, in C: word hashes, bigrams, MinHash
+ * band keys, and the band-key index (key -> items) with its candidate search.
+ *
+ * storage/neardup.py holds the reference implementation of each in Python and
+ * numpy, used when this module is not built; tests/test_fastdup.py checks that
+ * both give the same answers. Values are bit for bit those of the Python code,
+ * so band keys stored by either are read by the other.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- hashing */
+
+static uint32_t crc_table[256];
+
+static void crc_init(void) {
+    for (uint32_t n = 0; n < 256; n++) {
+        uint32_t c = n;
+        for (int k = 0; k < 8; k++) c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        crc_table[n] = c;
+    }
+}
+
+/* zlib.crc32 of a byte string. */
+static uint32_t crc32_of(const unsigned char *s, Py_ssize_t n) {
+    uint32_t c = 0xFFFFFFFFu;
+    for (Py_ssize_t i = 0; i < n; i++) c = crc_table[(c ^ s[i]) & 0xFF] ^ (c >> 8);
+    return c ^ 0xFFFFFFFFu;
+}
+
+static PyObject *word_hashes(PyObject *self, PyObject *arg) {
+    PyObject *seq = PySequence_Fast(arg, "word_hashes wants a sequence of str");
+    if (!seq) return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject *out = PyList_New(n);
+    if (!out) goto fail;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t len;
+        const char *s = PyUnicode_AsUTF8AndSize(PySequence_Fast_GET_ITEM(seq, i), &len);
+        if (!s) goto fail;
+        PyObject *v = PyLong_FromUnsignedLong(crc32_of((const unsigned char *)s, len));
+        if (!v) goto fail;
+        PyList_SET_ITEM(out, i, v);
+    }
+    Py_DECREF(seq);
+    return out;
+fail:
+    Py_XDECREF(out);
+    Py_DECREF(seq);
+    return NULL;
+}
+
+/* Word bigrams as 32-bit values: (a * 0x9E3779B1 ^ b) & 0xFFFFFFFF; a lone word as itself. */
+static PyObject *bigrams(PyObject *self, PyObject *arg) {
+    PyObject *seq = PySequence_Fast(arg, "bigrams wants a sequence of int");
+    if (!seq) return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject *out = PyFrozenSet_New(NULL);
+    if (!out) goto fail;
+    if (n < 2) {
+        for (Py_ssize_t i = 0; i < n; i++)
+            if (PySet_Add(out, PySequence_Fast_GET_ITEM(seq, i)) < 0) goto fail;
+        Py_DECREF(seq);
+        return out;
+    }
+    uint64_t prev = PyLong_AsUnsignedLongLongMask(PySequence_Fast_GET_ITEM(seq, 0));
+    if (PyErr_Occurred()) goto fail;
+    for (Py_ssize_t i = 1; i < n; i++) {
+        uint64_t cur = PyLong_AsUnsignedLongLongMask(PySequence_Fast_GET_ITEM(seq, i));
+        if (PyErr_Occurred()) goto fail;
+        PyObject *v = PyLong_FromUnsignedLong((uint32_t)((prev * 0x9E3779B1u) ^ cur));
+        if (!v) goto fail;
+        int bad = PySet_Add(out, v);
+        Py_DECREF(v);
+        if (bad < 0) goto fail;
+        prev = cur;
+    }
+    Py_DECREF(seq);
+    return out;
+fail:
+    Py_XDECREF(out);
+    Py_DECREF(seq);
+    return NULL;
+}
+
+/* ---------------------------------------------------------------- MinHash */
+
+static uint64_t *perm_a, *perm_b, *band_mix, *band_offsets;
+static Py_ssize_t n_perm, n_rows, n_bands;
+
+static int copy_words(PyObject *bytes, uint64_t **to, Py_ssize_t *count) {
+    char *data;
+    Py_ssize_t len;
+    if (PyBytes_AsStringAndSize(bytes, &data, &len) < 0) return -1;
+    uint64_t *words = PyMem_Malloc(len ? len : 1);
+    if (!words) return PyErr_NoMemory(), -1;
+    memcpy(words, data, len);
+    PyMem_Free(*to);
+    *to = words;
+    *count = len / 8;
+    return 0;
+}
+
+/* setup(a, b, mix, offsets): the MinHash constants as native-endian uint64 bytes. */
+static PyObject *setup(PyObject *self, PyObject *args) {
+    PyObject *a, *b, *mix, *offsets;
+    Py_ssize_t na, nb;
+    if (!PyArg_ParseTuple(args, "SSSS", &a, &b, &mix, &offsets)) return NULL;
+    if (copy_words(a, &perm_a, &na) < 0 || copy_words(b, &perm_b, &nb) < 0 ||
+        copy_words(mix, &band_mix, &n_rows) < 0 || copy_words(offsets, &band_offsets, &n_bands) < 0)
+        return NULL;
+    n_perm = na < nb ? na : nb;
+    Py_RETURN_NONE;
+}
+
+/* bands_many(sets, bands): the first `bands` band keys of each set of 32-bit shingles. */
+static PyObject *bands_many(PyObject *self, PyObject *args) {
+    PyObject *sets;
+    Py_ssize_t bands;
+    if (!PyArg_ParseTuple(args, "On", &sets, &bands)) return NULL;
+    if (bands < 0 || bands > n_bands || bands * n_rows > n_perm) {
+        PyErr_SetString(PyExc_ValueError, "bands_many: more bands than set up");
+        return NULL;
+    }
+    PyObject *seq = PySequence_Fast(sets, "bands_many wants a sequence of sets");
+    if (!seq) return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq), used = bands * n_rows, cap = 0;
+    uint64_t *values = NULL, *sig = PyMem_Malloc((used ? used : 1) * sizeof(uint64_t));
+    PyObject *out = PyList_New(n);
+    if (!sig || !out) goto fail;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *set = PySequence_Fast_GET_ITEM(seq, i);
+        Py_ssize_t size = PyObject_Length(set), k = 0;
+        if (size < 0) goto fail;
+        if (size > cap) {
+            PyMem_Free(values);
+            cap = size * 2;
+            values = PyMem_Malloc(cap * sizeof(uint64_t));
+            if (!values) goto fail;
+        }
+        PyObject *it = PyObject_GetIter(set), *v;
+        if (!it) goto fail;
+        while ((v = PyIter_Next(it)) && k < size) {
+            values[k++] = PyLong_AsUnsignedLongLongMask(v);
+            Py_DECREF(v);
+        }
+        Py_XDECREF(v);
+        Py_DECREF(it);
+        if (PyErr_Occurred()) goto fail;
+        PyObject *keys = PyTuple_New(k ? bands : 0);
+        if (!keys) goto fail;
+        PyList_SET_ITEM(out, i, keys);
+        if (!k) continue;
+        for (Py_ssize_t j = 0; j < used; j++) {
+            uint64_t a = perm_a[j], b = perm_b[j], least = UINT64_MAX;
+            for (Py_ssize_t m = 0; m < k; m++) {
+                uint64_t h = a * values[m] + b;
+                least = h < least ? h : least;
+            }
+            sig[j] = least;
+        }
+        for (Py_ssize_t band = 0; band < bands; band++) {
+            uint64_t key = band_offsets[band];
+            for (Py_ssize_t r = 0; r < n_rows; r++) key += sig[band * n_rows + r] * band_mix[r];
+            PyObject *num = PyLong_FromLongLong((long long)(int64_t)key);
+            if (!num) goto fail;
+            PyTuple_SET_ITEM(keys, band, num);
+        }
+    }
+    PyMem_Free(values);
+    PyMem_Free(sig);
+    Py_DECREF(seq);
+    return out;
+fail:
+    PyMem_Free(values);
+    PyMem_Free(sig);
+    Py_XDECREF(out);
+    Py_DECREF(seq);
+    return NULL;
+}
+
+/* ---------------------------------------------------------------- the index
+ *
+ * An open-addressing table of slots, one per distinct key, holding the key and
+ * its first item: most keys belong to one item, and a probe that finds nothing
+ * (the usual case for new content) touches one cache line. Further items of a
+ * key are nodes chained from its slot, newest first. A key held by more than
+ * MAX_POSTINGS items is a stock phrase and yields nothing. Items' facts masks
+ * sit in an array by item id.
+ */
+
+typedef struct {
+    int64_t key;
+    uint32_t item; /* item id + 1; 0: an empty slot */
+    int32_t more;  /* the newest further item's node, or -1 */
+} Slot;
+
+typedef struct {
+    uint32_t item; /* item id + 1 */
+    int32_t next;  /* the next older node of the key, or -1 */
+} Node;
+
+typedef struct {
+    PyObject_HEAD
+    Slot *slots;
+    Py_ssize_t n_keys, cap_slots; /* cap_slots: a power of two */
+    Node *nodes;
+    Py_ssize_t n_nodes, cap_nodes;
+    int64_t *facts;
+    Py_ssize_t cap_facts;
+    int64_t seen;
+    Py_ssize_t postings;
+} KeyIndex;
+
+static inline uint64_t mix64(int64_t key) {
+    uint64_t x = (uint64_t)key;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return x;
+}
+
+static Slot *find_slot(Slot *slots, Py_ssize_t cap, int64_t key) {
+    Py_ssize_t mask = cap - 1, at = (Py_ssize_t)(mix64(key) & mask);
+    while (slots[at].item && slots[at].key != key) at = (at + 1) & mask;
+    return &slots[at];
+}
+
+static int grow_slots(KeyIndex *self) {
+    Py_ssize_t cap = self->cap_slots ? self->cap_slots * 2 : 1 << 16;
+    Slot *slots = PyMem_Calloc(cap, sizeof(Slot));
+    if (!slots) return PyErr_NoMemory(), -1;
+    for (Py_ssize_t i = 0; i < self->cap_slots; i++)
+        if (self->slots[i].item) *find_slot(slots, cap, self->slots[i].key) = self->slots[i];
+    PyMem_Free(self->slots);
+    self->slots = slots;
+    self->cap_slots = cap;
+    return 0;
+}
+
+static int add_posting(KeyIndex *self, int64_t key, uint32_t item) {
+    if ((self->n_keys + 1) * 10 >= self->cap_slots * 7 && grow_slots(self) < 0) return -1;
+    Slot *slot = find_slot(self->slots, self->cap_slots, key);
+    if (!slot->item) {
+        *slot = (Slot){key, item, -1};
+        self->n_keys++;
+        self->postings++;
+        return 0;
+    }
+    uint32_t newest = slot->more >= 0 ? self->nodes[slot->more].item : slot->item;
+    if (newest == item) return 0; /* a key twice in one item */
+    if (self->n_nodes == self->cap_nodes) {
+        Py_ssize_t cap = self->cap_nodes ? self->cap_nodes * 2 : 1 << 12;
+        if (cap > INT32_MAX) {
+            PyErr_SetString(PyExc_MemoryError, "near-duplicate index full");
+            return -1;
+        }
+        Node *nodes = PyMem_Realloc(self->nodes, cap * sizeof(Node));
+        if (!nodes) return PyErr_NoMemory(), -1;
+        self->nodes = nodes;
+        self->cap_nodes = cap;
+    }
+    self->nodes[self->n_nodes] = (Node){item, slot->more};
+    slot->more = (int32_t)self->n_nodes++;
+    self->postings++;
+    return 0;
+}
+
+static int set_facts(KeyIndex *self, int64_t item, int64_t facts) {
+    if (item < 0 || item >= UINT32_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "item ids must lie in 0 .. 2**32 - 2");
+        return -1;
+    }
+    if (item >= self->cap_facts) {
+        Py_ssize_t cap = self->cap_facts ? self->cap_facts : 1024;
+        while (cap <= item) cap *= 2;
+        int64_t *grown = PyMem_Realloc(self->facts, cap * sizeof(int64_t));
+        if (!grown) return PyErr_NoMemory(), -1;
+        memset(grown + self->cap_facts, 0, (cap - self->cap_facts) * sizeof(int64_t));
+        self->facts = grown;
+        self->cap_facts = cap;
+    }
+    self->facts[item] = facts;
+    if (item > self->seen) self->seen = item;
+    return 0;
+}
+
+/* add(item_id, packed, facts): an item's band keys as little-endian int64 bytes. */
+static PyObject *KeyIndex_add(KeyIndex *self, PyObject *args) {
+    long long item, facts;
+    Py_buffer packed;
+    if (!PyArg_ParseTuple(args, "Ly*L", &item, &packed, &facts)) return NULL;
+    PyObject *result = NULL;
+    if (set_facts(self, item, facts) < 0) goto done;
+    const unsigned char *p = packed.buf;
+    for (Py_ssize_t i = 0; i + 8 <= packed.len; i += 8) {
+        uint64_t v = 0;
+        for (int b = 7; b >= 0; b--) v = v << 8 | p[i + b];
+        if (add_posting(self, (int64_t)v, (uint32_t)item + 1) < 0) goto done;
+    }
+    result = Py_NewRef(Py_None);
+done:
+    PyBuffer_Release(&packed);
+    return result;
+}
+
+typedef struct {
+    int64_t item;
+    Py_ssize_t hits;
+} Hit;
+
+static int by_item(const void *a, const void *b) {
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static int by_hits_then_item(const void *a, const void *b) {
+    const Hit *x = a, *y = b;
+    if (x->hits != y->hits) return x->hits < y->hits ? 1 : -1;
+    return (x->item > y->item) - (x->item < y->item);
+}
+
+/* candidates(queries, limit, min_hits, max_postings) -> list of lists of item ids.
+ * Each query is (band keys, facts mask); see BandIndex.candidates_many. */
+static PyObject *KeyIndex_candidates(KeyIndex *self, PyObject *args) {
+    PyObject *queries;
+    Py_ssize_t limit, min_hits, max_postings;
+    if (!PyArg_ParseTuple(args, "Onnn", &queries, &limit, &min_hits, &max_postings)) return NULL;
+    PyObject *seq = PySequence_Fast(queries, "candidates wants a sequence of queries");
+    if (!seq) return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq), cap = 0;
+    int64_t *found = NULL, *keys = NULL;
+    Py_ssize_t cap_keys = 0;
+    Hit *hits = NULL;
+    PyObject *out = PyList_New(n);
+    if (!out) goto fail;
+    for (Py_ssize_t q = 0; q < n; q++) {
+        PyObject *query = PySequence_Fast_GET_ITEM(seq, q), *bands;
+        long long mask;
+        if (!PyArg_ParseTuple(query, "OL", &bands, &mask)) goto fail;
+        PyObject *bseq = PySequence_Fast(bands, "band keys must be a sequence");
+        if (!bseq) goto fail;
+        Py_ssize_t nb = PySequence_Fast_GET_SIZE(bseq);
+        if (nb > cap_keys) {
+            PyMem_Free(keys);
+            cap_keys = nb * 2;
+            keys = PyMem_Malloc(cap_keys * sizeof(int64_t));
+            if (!keys) {
+                Py_DECREF(bseq);
+                goto fail;
+            }
+        }
+        for (Py_ssize_t i = 0; i < nb; i++) keys[i] = PyLong_AsLongLong(PySequence_Fast_GET_ITEM(bseq, i));
+        Py_DECREF(bseq);
+        if (PyErr_Occurred()) goto fail;
+        qsort(keys, nb, sizeof(int64_t), by_item); /* so a key given twice counts once */
+        Py_ssize_t k = 0;
+        for (Py_ssize_t i = 0; i < nb && self->cap_slots; i++) {
+            if (i && keys[i] == keys[i - 1]) continue;
+            Slot *slot = find_slot(self->slots, self->cap_slots, keys[i]);
+            if (!slot->item) continue;
+            Py_ssize_t count = 1;
+            for (int32_t at = slot->more; at >= 0 && count <= max_postings; at = self->nodes[at].next)
+                count++;
+            if (count > max_postings) continue;
+            if (k + count > cap) {
+                cap = (k + count) * 2;
+                int64_t *grown = PyMem_Realloc(found, cap * sizeof(int64_t));
+                if (!grown) {
+                    PyErr_NoMemory();
+                    goto fail;
+                }
+                found = grown;
+            }
+            found[k++] = (int64_t)slot->item - 1;
+            for (int32_t at = slot->more; at >= 0; at = self->nodes[at].next)
+                found[k++] = (int64_t)self->nodes[at].item - 1;
+        }
+        qsort(found, k, sizeof(int64_t), by_item);
+        Hit *grown = PyMem_Realloc(hits, (k ? k : 1) * sizeof(Hit));
+        if (!grown) {
+            PyErr_NoMemory();
+            goto fail;
+        }
+        hits = grown;
+        Py_ssize_t kept = 0;
+        for (Py_ssize_t i = 0; i < k;) {
+            Py_ssize_t j = i;
+            while (j < k && found[j] == found[i]) j++;
+            int64_t item = found[i], theirs = item < self->cap_facts ? self->facts[item] : 0;
+            if (j - i >= min_hits && ((theirs & ~mask) == 0 || (mask & ~theirs) == 0))
+                hits[kept++] = (Hit){item, j - i};
+            i = j;
+        }
+        qsort(hits, kept, sizeof(Hit), by_hits_then_item);
+        Py_ssize_t take = kept < limit ? kept : limit;
+        PyObject *ids = PyList_New(take);
+        if (!ids) goto fail;
+        PyList_SET_ITEM(out, q, ids);
+        for (Py_ssize_t i = 0; i < take; i++) {
+            PyObject *v = PyLong_FromLongLong(hits[i].item);
+            if (!v) goto fail;
+            PyList_SET_ITEM(ids, i, v);
+        }
+    }
+    PyMem_Free(found);
+    PyMem_Free(keys);
+    PyMem_Free(hits);
+    Py_DECREF(seq);
+    return out;
+fail:
+    PyMem_Free(found);
+    PyMem_Free(keys);
+    PyMem_Free(hits);
+    Py_XDECREF(out);
+    Py_DECREF(seq);
+    return NULL;
+}
+
+static PyObject *KeyIndex_seen(KeyIndex *self, void *closure) { return PyLong_FromLongLong(self->seen); }
+
+static PyObject *KeyIndex_postings(KeyIndex *self, void *closure) { return PyLong_FromSsize_t(self->postings); }
+
+static PyObject *KeyIndex_nbytes(KeyIndex *self, void *closure) {
+    return PyLong_FromSsize_t(self->cap_nodes * sizeof(Node) + self->cap_slots * sizeof(Slot) +
+                              self->cap_facts * sizeof(int64_t));
+}
+
+static void KeyIndex_dealloc(KeyIndex *self) {
+    PyMem_Free(self->nodes);
+    PyMem_Free(self->slots);
+    PyMem_Free(self->facts);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyMethodDef KeyIndex_methods[] = {
+    {"add", (PyCFunction)KeyIndex_add, METH_VARARGS, "add(item_id, packed_keys, facts)"},
+    {"candidates", (PyCFunction)KeyIndex_candidates, METH_VARARGS,
+     "candidates(queries, limit, min_hits, max_postings)"},
+    {NULL},
+};
+
+static PyGetSetDef KeyIndex_getset[] = {
+    {"seen", (getter)KeyIndex_seen, NULL, "the highest item id added", NULL},
+    {"postings", (getter)KeyIndex_postings, NULL, "(key, item) pairs held", NULL},
+    {"nbytes", (getter)KeyIndex_nbytes, NULL, "memory held, in bytes", NULL},
+    {NULL},
+};
+
+static PyTypeObject KeyIndexType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "storage._fastdup.KeyIndex",
+    .tp_basicsize = sizeof(KeyIndex),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Band keys of stored items: key -> items, with each item's facts mask.",
+    .tp_new = PyType_GenericNew,
+    .tp_dealloc = (destructor)KeyIndex_dealloc,
+    .tp_methods = KeyIndex_methods,
+    .tp_getset = KeyIndex_getset,
+};
+
+static PyMethodDef module_methods[] = {
+    {"word_hashes", word_hashes, METH_O, "zlib.crc32 of each word's UTF-8"},
+    {"bigrams", bigrams, METH_O, "word bigrams of a list of word hashes, as a frozenset"},
+    {"setup", setup, METH_VARARGS, "setup(a, b, mix, offsets): the MinHash constants"},
+    {"bands_many", bands_many, METH_VARARGS, "bands_many(sets, bands): band keys of each set"},
+    {NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "storage._fastdup", "The near-duplicate index's inner loops.", -1,
+    module_methods,
+};
+
+PyMODINIT_FUNC PyInit__fastdup(void) {
+    crc_init();
+    if (PyType_Ready(&KeyIndexType) < 0) return NULL;
+    PyObject *m = PyModule_Create(&module);
+    if (!m) return NULL;
+    if (PyModule_AddObjectRef(m, "KeyIndex", (PyObject *)&KeyIndexType) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

@@ -1,0 +1,138 @@
+"""The C inner loops of the near-duplicate index (storage/_fastdup.c) against the Python
+reference code in storage/neardup.py: the same hashes, band keys and candidates.
+
+Band keys are stored in the database, so a store written by one must read right by
+the other, bit for bit.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from storage import neardup
+from storage.normalise import normalise
+from tests.fixturesite.content import generate_site_posts
+
+ROOT = Path(__file__).resolve().parent.parent
+
+try:
+    from storage import _fastdup
+except ImportError:
+    _fastdup = None
+
+if _fastdup is None and os.environ.get("WIREWATCH_REQUIRE_NATIVE"):
+    pytest.fail("storage._fastdup is not built (no C compiler at install?)", pytrace=False)
+pytestmark = pytest.mark.skipif(_fastdup is None, reason="storage._fastdup is not built")
+
+ODD = [
+    "",
+    "Sirte",
+    "Sirte.",
+    "Café Dérna — 40 km, ‘quoted’ and “double”",
+    "طرابلس and Tripoli on 3 March",
+    "IS IS IS IS IS IS",  # a bigram repeated: one shingle
+    "x " * 500,
+]
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    posts = generate_site_posts(120, 7, start=datetime(2019, 1, 7, tzinfo=UTC), spacing_days=3)
+    return [t for p in posts for t in p.paragraph_texts()] + ODD
+
+
+def test_word_hashes_and_bigrams_match_python(texts: list[str]) -> None:
+    for text in texts:
+        words = neardup._TOKEN.findall(normalise(text))
+        hashes = _fastdup.word_hashes(words)
+        assert hashes == neardup._py_word_hashes(words), text
+        assert _fastdup.bigrams(hashes) == neardup._py_bigrams(hashes), text
+        assert _fastdup.bigrams(hashes[:1]) == neardup._py_bigrams(hashes[:1])
+
+
+def test_band_keys_match_numpy(texts: list[str]) -> None:
+    sets = [neardup._shingles(t) for t in texts]
+    assert frozenset() in sets  # the empty paragraph: no keys at all
+    for bands in (neardup.BANDS, neardup.SENTENCE_BANDS, 1):
+        native = _fastdup.bands_many(sets, bands)
+        assert native == neardup._py_bands_many(sets, bands)
+        assert {len(k) for k, s in zip(native, sets, strict=True) if s} == {bands}
+
+
+def test_band_keys_refuse_more_bands_than_permutations() -> None:
+    with pytest.raises(ValueError, match="more bands"):
+        _fastdup.bands_many([frozenset({1, 2})], neardup.BANDS + 1)
+
+
+def _both(fps: list[neardup.Fingerprint]) -> tuple[neardup.BandIndex, neardup.NativeBandIndex]:
+    reference, native = neardup.BandIndex(), neardup.NativeBandIndex()
+    for item_id, fp in enumerate(fps, 1):
+        reference.add(item_id, fp.bands, fp.facts)
+        native.add(item_id, fp.bands, fp.facts)
+    reference.merge()  # the numpy index's answer is that of its sorted arrays
+    return reference, native
+
+
+def test_candidates_match_the_numpy_index(texts: list[str]) -> None:
+    fps = neardup.fingerprints(texts)
+    stored, asked = fps[: len(fps) * 2 // 3], fps[len(fps) // 3 :]
+    reference, native = _both(stored)
+    queries = [(fp.bands, fp.facts) for fp in asked]
+    expected = reference.candidates_many(queries)
+    assert native.candidates_many(queries) == expected
+    assert sum(map(len, expected)) > len(queries) // 2  # the stored third found itself, at least
+    assert native.seen == len(stored)
+
+
+def test_a_stock_key_yields_nothing_and_facts_filter() -> None:
+    index = neardup.NativeBandIndex()
+    stock = (11, 22, 33)
+    for item_id in range(1, neardup.MAX_POSTINGS + 2):  # one item too many share the keys
+        index.add(item_id, stock, 0)
+    assert index.candidates_many([(stock, 0)]) == [[]]
+    index.add(50, (7, 8, 9), 0b0110)
+    index.add(51, (7, 8), 0b0001)  # neither within nor around 0b0110: another day
+    index.add(52, (8, 9), 0b0010)  # within it: a split part
+    assert index.candidates_many([((7, 8, 9), 0b0110)]) == [[50, 52]]
+    assert index.candidates_many([((7, 8, 9), 0b0110)], limit=1) == [[50]]
+
+
+def test_a_key_twice_counts_once() -> None:
+    index = neardup.NativeBandIndex()
+    index.add(1, (5, 5, 6), 0)
+    assert index.candidates_many([((5, 5), 0)]) == [[]]  # one distinct shared key: < MIN_HITS
+    assert index.candidates_many([((5, 6, 6), 0)]) == [[1]]
+
+
+def test_item_ids_out_of_range_are_refused() -> None:
+    index = neardup.NativeBandIndex()
+    with pytest.raises(OverflowError):
+        index.add(2**32, (1, 2), 0)
+    with pytest.raises(OverflowError):
+        index.add(-1, (1, 2), 0)
+
+
+def test_the_python_fallback_passes_the_near_duplicate_tests() -> None:
+    """With no compiler at install the numpy code does the work: it must still be right."""
+    env = {**os.environ, "WIREWATCH_PURE_PYTHON": "1", "PYTHONPATH": str(ROOT)}
+    env.pop("WIREWATCH_REQUIRE_NATIVE", None)
+    probe = "from storage import neardup; print(neardup._fastdup)"
+    out = subprocess.run(
+        [sys.executable, "-c", probe], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    assert out.stdout.strip() == "None", out.stderr
+    tests = ["tests/test_neardup_rule.py", "tests/test_neardup_labelled.py"]
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stdout[-3000:]
