@@ -3,7 +3,8 @@
 Scrapy's own work on a page already fills one core (pitfalls.md: ~3.5 ms a page);
 extraction and ingest cost about as much again. Done in the crawl's process they
 halve its speed; done here they use the machine's second core. The crawl process
-only fetches and hands over the raw page.
+hands over the raw page, or, when this worker is behind, an Article it extracted
+and prepared itself (see :mod:`spiders.pipelines`).
 
 Protocol: the crawl puts ``(key, task)`` on the task queue, a task being a
 :class:`PageTask` (a fetched page) or an :class:`~storage.Article` (already built,

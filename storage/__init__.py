@@ -25,7 +25,7 @@ from storage.crawlstate import (
 from storage.db import SCHEMA_VERSION, SchemaTooNew, StorageError, open_db, write_transaction
 from storage.eventdates import event_date
 from storage.fts import rebuild_search_index, update_search_index
-from storage.ingest import IngestResult, OnNewItem, ingest
+from storage.ingest import IngestResult, OnNewItem, ingest, prepare
 from storage.model import Article, Paragraph
 from storage.normalise import article_hash, content_hash, normalise
 from storage.outbox import (
@@ -93,6 +93,7 @@ __all__ = [
     "normalise",
     "open_db",
     "outbox_counts",
+    "prepare",
     "rebuild_search_index",
     "reconcile",
     "record_error",

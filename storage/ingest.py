@@ -67,6 +67,33 @@ class _Para(NamedTuple):
     hash: str
 
 
+@dataclass
+class Prepared:
+    """What ingest works out from an article alone, before it touches the database.
+
+    Hashes, and the near-duplicate fingerprint of each distinct paragraph. Made by
+    :func:`prepare`, possibly in another process: a crawl whose storing process is
+    behind does this part itself, which spreads the work over both cores.
+    """
+
+    paras: list[_Para]
+    body_hash: str
+    fingerprints: dict[str, neardup.Fingerprint]
+
+
+def prepare(article: Article) -> Article:
+    """Do the database-free part of :func:`ingest` now; ingest then skips it."""
+    paras, body_hash = _paragraphs(article)
+    distinct: dict[str, str] = {}
+    for p in paras:
+        distinct.setdefault(p.hash, p.text)  # as ingest does: the first text of each hash
+    fps = neardup.fingerprints(list(distinct.values()))
+    for fp in fps:
+        fp.facts  # noqa: B018 (worked out and kept: the lookup needs it)
+    article.prepared = Prepared(paras, body_hash, dict(zip(distinct, fps, strict=True)))
+    return article
+
+
 class _Found(NamedTuple):
     id: int
     url: str
@@ -94,7 +121,8 @@ def ingest(
     :param now: the ISO timestamp to record (default: the current UTC time).
     """
     now = now or utcnow_iso()
-    paras, body_hash = _paragraphs(article)
+    prepared = article.prepared if isinstance(article.prepared, Prepared) else None
+    paras, body_hash = (prepared.paras, prepared.body_hash) if prepared else _paragraphs(article)
     url = canonical_url(article.url)
     fetched = canonical_url(article.fetched_url) if article.fetched_url else None
     conn = db.conn
@@ -350,7 +378,11 @@ def _new_item_rows(
     for p in paras:
         if p.hash not in item_ids:
             new.setdefault(p.hash, p)
-    fps = neardup.fingerprints([p.text for p in new.values()])
+    ready = article.prepared.fingerprints if isinstance(article.prepared, Prepared) else {}
+    if all(h in ready for h in new):
+        fps = [ready[h] for h in new]
+    else:
+        fps = neardup.fingerprints([p.text for p in new.values()])
     duplicates = neardup.find_duplicates(conn, fps, article.published)
     rows = []
     fingerprints = []

@@ -39,3 +39,6 @@ class Article:
     tags: list[str] = field(default_factory=list)
     fetched_url: str | None = None
     external_id: str | None = None
+    #: The database-free part of ingest, done ahead by :func:`storage.prepare` in the
+    #: process that has time for it (a crawl whose store is behind); None: not done.
+    prepared: object | None = field(default=None, compare=False, repr=False)

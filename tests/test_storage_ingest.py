@@ -300,3 +300,52 @@ def test_items_are_searchable_after_ingest(db: Database) -> None:
     """Items are found by search right after ingest, before any batch indexing ran."""
     ingest(db, make(), now=T0)
     assert [i["text"] for i in list_items(db, search="checkpoint")] == [PARAS[1].text]
+
+
+def _stored(db: Database) -> tuple[list, list]:
+    items = db.execute(
+        "SELECT id, hash, text, event_date, cluster, dup_of FROM items ORDER BY id"
+    ).fetchall()
+    bands = db.execute("SELECT item_id, bands, facts FROM item_bands ORDER BY item_id").fetchall()
+    return items, bands
+
+
+def test_a_prepared_article_is_stored_as_ingest_would_store_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crawl whose storing process is behind prepares articles itself and pickles them
+    across: what is stored must not depend on which process did that part."""
+    import pickle
+
+    from storage import neardup, prepare
+
+    def fingerprints_again(texts: list[str]) -> list:
+        raise AssertionError("a prepared article's fingerprints were worked out again")
+
+    copy = make(
+        source="republisher",
+        url="https://republisher.example/libya-update/",
+        external_id=None,
+        paragraphs=[
+            Paragraph("On 3 March, the LNA said its aircraft had struck a depot near Ubari."),
+            Paragraph("On 4 March, ISIS fighters attacked a checkpoint south of Sirte."),
+            Paragraph("On 4 March, ISIS fighters attacked a checkpoint south of Sirte."),
+            Paragraph("Subscribe to our newsletter."),
+        ],
+    )
+    plain, ahead = open_db(tmp_path / "plain.db"), open_db(tmp_path / "ahead.db")
+    try:
+        for article in (make(), copy):
+            ingest(plain, replace(article), now=T0)
+            shipped = pickle.loads(pickle.dumps(prepare(replace(article))))
+            assert shipped.prepared is not None
+            with monkeypatch.context() as patch:
+                patch.setattr(neardup, "fingerprints", fingerprints_again)
+                ingest(ahead, shipped, now=T0)
+        assert neardup.fingerprints is not fingerprints_again
+        assert _stored(ahead) == _stored(plain)
+        items, _ = _stored(plain)
+        assert [row[5] for row in items] == [None, None, None, 1, 2, None]  # copies found
+    finally:
+        plain.close()
+        ahead.close()
