@@ -33,13 +33,17 @@ from a Jaccard of about 0.29); a paragraph of several sentences adds
 find what they came from. Each item's keys are stored as one blob in
 ``item_bands``, with a 64-bit mask of its dates and numbers (:func:`facts_mask`),
 in the item's own transaction, so what is stored is always consistent with the
-items. Lookups use a copy in memory (:class:`BandIndex`: a sorted array and a
-small overlay, searched in O(log n)), loaded once per process and brought up to
-date from ``item_bands`` before each lookup, so items other processes stored are
-seen too. Candidates whose masks rule them out (a formula twin on another day)
-are dropped unread; the rest are checked with the rule above against their text.
-Storing the keys in an SQLite index instead was measured: 42 random-key inserts
-per item dirty as many pages, and the commits cost 5x ingest.
+items. Lookups use a copy in memory (:class:`NativeBandIndex`, a C hash table
+of key -> items in ``storage/_fastdup.c``; :class:`BandIndex`, a sorted numpy
+array and a small overlay, when the C extension is not built), loaded once per
+process and brought up to date from ``item_bands`` before each lookup, so items
+other processes stored are seen too. The C module also does the word hashing
+and MinHash, bit for bit as the Python code here does, which stays as the
+fallback and as the reference its tests compare against. Candidates whose masks
+rule them out (a formula twin on another day) are dropped unread; the rest are
+checked with the rule above against their text. Storing the keys in an SQLite
+index instead was measured: 42 random-key inserts per item dirty as many pages,
+and the commits cost 5x ingest.
 """
 
 from __future__ import annotations
