@@ -94,6 +94,10 @@ def prepare(article: Article) -> Article:
     return article
 
 
+def _prepared(article: Article) -> Prepared | None:
+    return article.prepared if isinstance(article.prepared, Prepared) else None
+
+
 class _Found(NamedTuple):
     id: int
     url: str
@@ -121,7 +125,7 @@ def ingest(
     :param now: the ISO timestamp to record (default: the current UTC time).
     """
     now = now or utcnow_iso()
-    prepared = article.prepared if isinstance(article.prepared, Prepared) else None
+    prepared = _prepared(article)
     paras, body_hash = (prepared.paras, prepared.body_hash) if prepared else _paragraphs(article)
     url = canonical_url(article.url)
     fetched = canonical_url(article.fetched_url) if article.fetched_url else None
@@ -378,7 +382,8 @@ def _new_item_rows(
     for p in paras:
         if p.hash not in item_ids:
             new.setdefault(p.hash, p)
-    ready = article.prepared.fingerprints if isinstance(article.prepared, Prepared) else {}
+    prepared = _prepared(article)
+    ready = prepared.fingerprints if prepared else {}
     if all(h in ready for h in new):
         fps = [ready[h] for h in new]
     else:

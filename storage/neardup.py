@@ -518,11 +518,7 @@ class BandIndex:
         self.seen = 0
 
     def refresh(self, conn: sqlite3.Connection) -> None:
-        rows = conn.execute(
-            "SELECT item_id, bands, facts FROM item_bands WHERE item_id > ? ORDER BY item_id",
-            (self.seen,),
-        ).fetchall()
-        for item_id, blob, facts in rows:
+        for item_id, blob, facts in _rows_since(conn, self.seen).fetchall():
             self.add(item_id, _unpack(blob), facts)
 
     def add(self, item_id: int, bands: tuple[int, ...], facts: int) -> None:
@@ -665,10 +661,7 @@ class NativeBandIndex:
 
     def refresh(self, conn: sqlite3.Connection) -> None:
         add = self._keys.add
-        for item_id, blob, facts in conn.execute(
-            "SELECT item_id, bands, facts FROM item_bands WHERE item_id > ? ORDER BY item_id",
-            (self._keys.seen,),
-        ):
+        for item_id, blob, facts in _rows_since(conn, self._keys.seen):
             add(item_id, blob, facts)
 
     def add(self, item_id: int, bands: tuple[int, ...], facts: int) -> None:
@@ -683,6 +676,13 @@ class NativeBandIndex:
     @property
     def nbytes(self) -> int:
         return self._keys.nbytes
+
+
+def _rows_since(conn: sqlite3.Connection, seen: int) -> sqlite3.Cursor:
+    """The ``item_bands`` rows stored after item ``seen``, in id order: what an index lacks."""
+    return conn.execute(
+        "SELECT item_id, bands, facts FROM item_bands WHERE item_id > ? ORDER BY item_id", (seen,)
+    )
 
 
 def new_index() -> BandIndex | NativeBandIndex:
