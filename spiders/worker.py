@@ -6,20 +6,24 @@ halve its speed; done here they use the machine's second core. The crawl process
 hands over the raw page, or, when this worker is behind, an Article it extracted
 and prepared itself (see :mod:`spiders.pipelines`).
 
-Protocol: the crawl puts ``(key, task)`` on the task queue, a task being a
+Protocol: two one-way pipes of pickled messages, framed as multiprocessing's
+``Connection`` frames them. The crawl writes ``(key, task)``, a task being a
 :class:`PageTask` (a fetched page) or an :class:`~storage.Article` (already built,
-e.g. from the REST API); the worker answers ``Outcome`` on the result queue, in
-order. ``None`` on the task queue ends the worker. The worker imports no Scrapy.
+e.g. from the REST API); the worker answers each batch it stores with one list
+of ``Outcome``, in order. ``None`` ends the worker, and so does the end of the
+task pipe (the crawl process is gone). The worker imports no Scrapy.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
-import queue
+import pickle
 import signal
 import sqlite3
+import struct
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from urllib.parse import urlsplit
 
 import storage
@@ -107,7 +111,7 @@ def handle(db, key: int, task: PageTask | Article, on_new_items=None) -> Outcome
     return Outcome(key, article.url, result.status, len(result.new_item_ids))
 
 
-def serve(config_path: str, send_alerts: bool, tasks, results) -> None:
+def serve(config_path: str, send_alerts: bool, tasks: Connection, results: Connection) -> None:
     """The worker's main loop: tasks in, outcomes out, until ``None`` or the crawl is gone.
 
     The watchlist router is built here, from the config, so that matching and
@@ -126,17 +130,19 @@ def serve(config_path: str, send_alerts: bool, tasks, results) -> None:
     # is rolled back by SQLite, so nothing half-stored remains.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     db = storage.open_db(config.database)
+    inbox = _Tasks(tasks)
     try:
-        while batch := _batch(tasks):
-            for outcome in store_batch(db, batch, router):
-                results.put(outcome)
+        while batch := inbox.batch():
+            results.send_bytes(
+                pickle.dumps(store_batch(db, batch, router), pickle.HIGHEST_PROTOCOL)
+            )
         try:
             storage.update_search_index(db)
         except sqlite3.Error as exc:  # a full disk; a later search indexes what is missing
             logger.warning("search index not updated: %s", exc)
     finally:
         db.close()
-        results.put(None)
+        results.close()
 
 
 def store_batch(db, batch: list[tuple[int, PageTask | Article]], router) -> list[Outcome]:
@@ -156,30 +162,66 @@ def store_batch(db, batch: list[tuple[int, PageTask | Article]], router) -> list
     return outcomes
 
 
-def _batch(tasks, most: int = BATCH) -> list:
-    """The next task and whatever else is already queued, up to ``most``; [] at the end."""
-    first = _next(tasks)
-    if first is None:
-        return []
-    batch = [first]
-    while len(batch) < most:
-        try:
-            message = tasks.get_nowait()
-        except queue.Empty:
-            break
-        if message is None:
-            tasks.put(None)  # seen again by the next _batch, which then ends the loop
-            break
-        batch.append(message)
-    return batch
+class _Tasks:
+    """The task pipe's reading end, in batches: the next task and whatever else waits."""
 
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.ended = False
 
-def _next(tasks):
-    """The next task; None when told to stop or when the crawl process has died."""
-    parent = multiprocessing.parent_process()
-    while True:
-        try:
-            return tasks.get(timeout=1.0)
-        except queue.Empty:
+    def batch(self, most: int = BATCH) -> list[tuple[int, PageTask | Article]]:
+        """Up to ``most`` tasks, at least one; [] once told to stop or the crawl is gone."""
+        first = None if self.ended else self._next()
+        if first is None:
+            return []
+        batch = [first]
+        while len(batch) < most and not self.ended and self.conn.poll():
+            message = self._receive()
+            if message is not None:
+                batch.append(message)
+        return batch
+
+    def _next(self):
+        """Wait for the next task, looking up now and then whether the crawl still runs."""
+        parent = multiprocessing.parent_process()
+        while not self.conn.poll(1.0):
             if parent is not None and not parent.is_alive():
+                self.ended = True
                 return None
+        return self._receive()
+
+    def _receive(self):
+        try:
+            message = pickle.loads(self.conn.recv_bytes())
+        except EOFError:  # the crawl process closed its end or died
+            message = None
+        if message is None:
+            self.ended = True
+        return message
+
+
+def frame(payload: bytes) -> bytes:
+    """One message as multiprocessing's ``Connection.send_bytes`` frames it, so that
+    ``recv_bytes`` reads it: a signed 32-bit big-endian length (-1 and then a 64-bit
+    one for 2 GiB or more), then the bytes."""
+    if len(payload) > 0x7FFFFFFF:
+        return struct.pack("!iQ", -1, len(payload)) + payload
+    return struct.pack("!i", len(payload)) + payload
+
+
+def frames(buffer: bytearray) -> list[bytes]:
+    """Take the whole messages off the front of ``buffer``, leaving a partial one."""
+    messages = []
+    while len(buffer) >= 4:
+        (size,) = struct.unpack_from("!i", buffer)
+        start = 4
+        if size == -1:
+            if len(buffer) < 12:
+                break
+            (size,) = struct.unpack_from("!Q", buffer, 4)
+            start = 12
+        if len(buffer) < start + size:
+            break
+        messages.append(bytes(buffer[start : start + size]))
+        del buffer[: start + size]
+    return messages

@@ -1,0 +1,108 @@
+"""The hand-over between a crawl and its ingest worker: real pipes, a real worker process."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from spiders.pipelines import IngestWorker, WorkerGone
+from spiders.worker import Outcome, frame, frames
+from storage import Article, Paragraph
+from tests.crawling import write_config
+
+
+def test_frames_are_read_whole_and_in_order_however_the_bytes_arrive() -> None:
+    messages = [b"", b"x", os.urandom(70_000), b"last"]
+    stream = b"".join(frame(m) for m in messages)
+    buffer = bytearray()
+    got = []
+    for start in range(0, len(stream), 999):  # arriving in pieces that cut frames apart
+        buffer += stream[start : start + 999]
+        got += frames(buffer)
+    assert got == messages
+    assert buffer == bytearray()
+
+
+def test_a_frame_is_what_multiprocessing_connections_read() -> None:
+    import multiprocessing
+
+    reader, writer = multiprocessing.Pipe(duplex=False)
+    os.write(writer.fileno(), frame(b"hello") + frame(b""))
+    assert reader.recv_bytes() == b"hello"
+    assert reader.recv_bytes() == b""
+
+
+def _article(n: int) -> Article:
+    return Article(
+        source="s",
+        url=f"https://example.test/update-{n}/",
+        title=f"Update {n}",
+        paragraphs=[Paragraph(f"On 3 March, gunmen attacked checkpoint {n} near Sirte.")],
+        published=date(2026, 3, 5),
+    )
+
+
+def _config(tmp_path: Path) -> Path:
+    return write_config(tmp_path, {"s": {"url": "https://example.test/"}})
+
+
+async def _stored(config: Path, count: int) -> list[Outcome]:
+    worker = IngestWorker(config, False, asyncio.get_running_loop())
+    try:
+        return await asyncio.gather(*(worker.submit(_article(n)) for n in range(count)))
+    finally:
+        worker.close()
+
+
+def test_every_submitted_article_is_stored_and_answered(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    outcomes = asyncio.run(_stored(config, 150))  # more than a batch, and more than a pipe holds
+    assert [o.status for o in outcomes] == ["new"] * 150
+    assert [o.url for o in outcomes] == [_article(n).url for n in range(150)]
+    with sqlite3.connect(tmp_path / "ww.db") as db:
+        assert db.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 150
+
+
+async def _killed(config: Path) -> tuple[list[BaseException | Outcome], BaseException | None]:
+    worker = IngestWorker(config, False, asyncio.get_running_loop())
+    try:
+        first = await worker.submit(_article(0))  # the worker is up and storing
+        os.kill(worker._process.pid, signal.SIGKILL)
+        waiting = [worker.submit(_article(n)) for n in range(1, 40)]
+        answers = await asyncio.wait_for(asyncio.gather(*waiting, return_exceptions=True), 30)
+        later = worker.submit(_article(99))
+        await asyncio.wait([later], timeout=5)
+        return [first, *answers], later.exception()
+    finally:
+        worker.close()
+
+
+def test_a_killed_worker_fails_what_it_had_and_what_comes_after(tmp_path: Path) -> None:
+    answers, later = asyncio.run(_killed(_config(tmp_path)))
+    assert isinstance(answers[0], Outcome) and answers[0].status == "new"
+    lost = answers[1:]
+    # Whatever the worker had not stored when killed is answered with WorkerGone, not
+    # left waiting (the test would time out); nothing it answered is counted twice.
+    assert all(isinstance(a, WorkerGone | Outcome) for a in lost)
+    assert any(isinstance(a, WorkerGone) for a in lost)
+    assert isinstance(later, WorkerGone)
+    with sqlite3.connect(tmp_path / "ww.db") as db:
+        stored = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+    assert stored == 1 + sum(isinstance(a, Outcome) for a in lost)
+
+
+@pytest.mark.parametrize("count", [0, 3])
+def test_closing_ends_the_worker(tmp_path: Path, count: int) -> None:
+    async def run() -> int | None:
+        worker = IngestWorker(_config(tmp_path), False, asyncio.get_running_loop())
+        await asyncio.gather(*(worker.submit(_article(n)) for n in range(count)))
+        worker.close(timeout=30)
+        return worker._process.exitcode
+
+    assert asyncio.run(run()) == 0
