@@ -6,6 +6,7 @@ import asyncio
 import email.utils
 import logging
 import time
+from datetime import UTC
 from typing import Any
 
 from scrapy import Request
@@ -63,6 +64,8 @@ def retry_after_seconds(value: bytes | None, now: float | None = None) -> float 
         when = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError):
         return None
+    if when.tzinfo is None:  # "-0000": a time in UTC whose zone the sender did not know
+        when = when.replace(tzinfo=UTC)
     return max(0.0, when.timestamp() - (now if now is not None else time.time()))
 
 

@@ -6,10 +6,12 @@ import json
 import os
 import subprocess
 import sys
-from datetime import date
+import time
+from datetime import UTC, date, datetime
 
 import pytest
 
+from spiders.middlewares import retry_after_seconds
 from tests.crawling import ROOT, last_run, rows, wirewatch, write_config
 from tests.fixturesite import (
     generate_site_posts,
@@ -305,6 +307,34 @@ def test_429_with_retry_after_is_retried(tmp_path, site_c):
     assert result.code == 0, result.stderr
     assert rule.hits == 1
     assert last_run(config, "c")["new_articles"] == len(site_c.posts)
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [
+        (b"120", 120.0),
+        (b" 7 ", 7.0),
+        (b"Sun, 22 Nov 2026 10:00:30 GMT", 30.0),  # the HTTP-date form
+        (b"Sunday, 22-Nov-26 10:01:00 GMT", 60.0),  # RFC 850, which servers still send
+        (b"Sun, 22 Nov 2026 10:00:05 -0000", 5.0),  # a zone-less UTC time
+        (b"Sun, 22 Nov 2026 09:00:00 GMT", 0.0),  # already past: no wait
+        (b"soon", None),
+        (b"-5", None),
+        (b"", None),
+    ],
+)
+def test_retry_after_is_read_in_seconds_and_as_a_date(
+    header: bytes, seconds: float | None, monkeypatch: pytest.MonkeyPatch
+):
+    # A machine clock away from UTC: a zone-less date must still be read as UTC.
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        now = datetime(2026, 11, 22, 10, 0, 0, tzinfo=UTC).timestamp()
+        assert retry_after_seconds(header, now=now) == seconds
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
 
 def test_max_pages_bounds_a_run(tmp_path, site_c):
