@@ -83,6 +83,19 @@ class Jobs:
             return  # removed by a reload while this run waited for a free crawl slot
         db = self.db()
         try:
+            if other := storage.live_run(db, name):
+                # Crawled by hand right now: that run stores what this one would.
+                logger.info(
+                    "crawl %s: skipped: process %s is crawling it (run %s, since %s)",
+                    name,
+                    other["pid"],
+                    other["id"],
+                    other["started"],
+                )
+                daemonstate.set_schedule(
+                    db, name, source.schedule.text, next_run=_iso(self.next_run_of(name))
+                )
+                return
             daemonstate.set_schedule(
                 db,
                 name,

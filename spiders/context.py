@@ -42,7 +42,7 @@ class CrawlContext:
         # Runs of crawls killed on the way (kill -9, a crash) are closed as interrupted.
         storage.mark_interrupted_runs(db)
         self.resume = self._last_status() not in (None, "ok")
-        self.run_id = storage.start_run(db, source.name, full=full, pid=os.getpid())
+        self.run_id = storage.start_run(db, source.name, full=full, pid=os.getpid(), exclusive=True)
         self.state = storage.get_source_state(db, source.name)
         self.known_ids = storage.known_external_ids(db, source.name)
         self.first_run = not self._has_articles()

@@ -174,6 +174,8 @@ class IngestPipeline:
 
     def open_spider(self) -> None:
         spider = self.crawler.spider
+        if spider.busy:
+            return  # nothing will be crawled
         self.slots = asyncio.Semaphore(IN_FLIGHT)
         self.worker = IngestWorker(
             spider.config.path, not spider.no_alerts, asyncio.get_event_loop()

@@ -88,6 +88,8 @@ class SourceSpider(scrapy.Spider):
     context: CrawlContext
     status: str | None = None
     no_alerts: bool = False
+    #: Why this source is not crawled now: another live process is crawling it.
+    busy: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SourceSpider:
@@ -102,7 +104,13 @@ class SourceSpider(scrapy.Spider):
         spider.allowed_domains = source.domains
         full = _flag(kwargs.get("full"))
         spider.no_alerts = _flag(kwargs.get("no_alerts"))
-        spider.context = CrawlContext(storage.open_db(config.database), source, full=full)
+        db = storage.open_db(config.database)
+        try:
+            spider.context = CrawlContext(db, source, full=full)
+        except storage.SourceBusy as exc:
+            db.close()
+            spider.busy = str(exc)
+            spider.logger.error("not crawled: %s", exc)
         crawler.signals.connect(spider.on_response, signal=signals.response_received)
         crawler.signals.connect(spider.on_closed, signal=signals.spider_closed)
         return spider
@@ -128,6 +136,9 @@ class SourceSpider(scrapy.Spider):
     def on_closed(self, spider: scrapy.Spider, reason: str) -> None:
         if spider is not self:
             return
+        if self.busy:
+            self.status = "busy"  # no run of ours to close: the other process records its own
+            return
         requests = self.crawler.stats.get_value("downloader/request_count", 0)
         try:
             self.status = self.context.finish(reason, requests)
@@ -139,6 +150,8 @@ class SourceSpider(scrapy.Spider):
     # -- entry ---------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
+        if self.busy:
+            return
         for request in self.entry_requests():
             yield request
 

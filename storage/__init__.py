@@ -7,15 +7,18 @@ reach :func:`ingest` as plain callables.
 Exceptions::
 
     StorageError            base of what this package raises on purpose
-    └── SchemaTooNew        the database was written by a newer wirewatch
+    ├── SchemaTooNew        the database was written by a newer wirewatch
+    └── SourceBusy          another live process is crawling that source
 """
 
 from storage.crawlstate import (
+    SourceBusy,
     finish_run,
     get_source_state,
     get_validators,
     known_article,
     known_external_ids,
+    live_run,
     mark_interrupted_runs,
     record_error,
     save_validators,
@@ -64,6 +67,7 @@ __all__ = [
     "OnNewItem",
     "Paragraph",
     "SchemaTooNew",
+    "SourceBusy",
     "StorageError",
     "alert_details",
     "article_hash",
@@ -86,6 +90,7 @@ __all__ = [
     "list_items",
     "list_outbox",
     "list_runs",
+    "live_run",
     "mark_failed",
     "mark_interrupted_runs",
     "mark_sent",

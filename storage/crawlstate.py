@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from storage.db import write_transaction
+from storage.db import StorageError, write_transaction
 from storage.times import utcnow_iso
 from storage.urls import canonical_url
 
@@ -21,9 +21,31 @@ from storage.urls import canonical_url
 RUN_STATUSES = frozenset({"running", "ok", "partial", "failed", "interrupted", "timeout"})
 
 
-def start_run(db: Database, source: str, *, full: bool = False, pid: int | None = None) -> int:
-    """Record that a crawl of ``source`` has started and return the run id."""
+class SourceBusy(StorageError):
+    """Another live process is crawling the source; the message names its run."""
+
+
+def start_run(
+    db: Database,
+    source: str,
+    *,
+    full: bool = False,
+    pid: int | None = None,
+    exclusive: bool = False,
+) -> int:
+    """Record that a crawl of ``source`` has started and return the run id.
+
+    With ``exclusive``, refuse (:class:`SourceBusy`) while another live process has a
+    run of the source open: a crawl run by hand while the daemon crawls the same
+    source would fetch every page twice. The check and the new row share the write
+    lock, so of two crawls starting together exactly one goes ahead.
+    """
     with write_transaction(db):
+        if exclusive and (other := live_run(db, source, besides=pid)):
+            raise SourceBusy(
+                f"source {source!r} is being crawled by process {other['pid']}"
+                f" (run {other['id']}, since {other['started']})"
+            )
         cursor = db.execute(
             "INSERT INTO runs (source, started, status, full, pid) VALUES (?, ?, 'running', ?, ?)",
             (source, utcnow_iso(), int(full), pid),
@@ -80,6 +102,18 @@ def record_error(db: Database, run_id: int, url: str | None, kind: str, message:
         db.execute("UPDATE runs SET errors = errors + 1 WHERE id = ?", (run_id,))
 
 
+def live_run(db: Database, source: str, *, besides: int | None = None) -> dict[str, Any] | None:
+    """The open run of ``source`` whose process still exists (other than ``besides``)."""
+    rows = db.execute(
+        "SELECT id, pid, started FROM runs WHERE source = ? AND status = 'running' ORDER BY id",
+        (source,),
+    ).fetchall()
+    for run_id, pid, started in rows:
+        if pid != besides and _alive(pid):
+            return {"id": run_id, "pid": pid, "started": started}
+    return None
+
+
 def mark_interrupted_runs(db: Database, *, keep_live: bool = True) -> int:
     """Mark runs left ``running`` by a killed process as ``interrupted``; return how many.
 
@@ -98,7 +132,11 @@ def mark_interrupted_runs(db: Database, *, keep_live: bool = True) -> int:
 
 
 def _alive(pid: int | None) -> bool:
-    """Tell whether process ``pid`` exists (a reused pid counts: we cannot tell)."""
+    """Tell whether process ``pid`` runs (a reused pid counts: we cannot tell).
+
+    A zombie does not: a crawl killed with its parent stays one until something
+    reaps it, which in a container whose init reaps nothing is never.
+    """
     if not pid:
         return False
     try:
@@ -106,8 +144,16 @@ def _alive(pid: int | None) -> bool:
     except ProcessLookupError:
         return False
     except PermissionError:  # exists, owned by someone else
-        return True
-    return True
+        pass
+    return not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rpartition(b")")[2].split()[0] == b"Z"
+    except (OSError, IndexError):  # no /proc here, or the process just went
+        return False
 
 
 def get_validators(db: Database, url: str) -> tuple[str | None, str | None] | None:

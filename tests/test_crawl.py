@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import time
@@ -335,6 +336,50 @@ def test_retry_after_is_read_in_seconds_and_as_a_date(
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_a_source_being_crawled_is_not_crawled_again_at_the_same_time(tmp_path, site_c):
+    """A crawl run by hand while another process crawls the same source (the daemon's
+    scheduled crawl, say) is refused: it names the other process, records no run and
+    fetches nothing; the first crawl goes on undisturbed and stores everything once."""
+    slow = site_c.add_fault(site_c.posts[-1].id, "delay", delay=8.0, times=1)
+    config = write_config(tmp_path, {"c": {"url": site_c.root + "news/", "kind": "html"}})
+    first = subprocess.Popen(
+        [sys.executable, "-m", "wirewatch", "--config", str(config), "crawl"],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (holder := _running(config)):
+            assert time.monotonic() < deadline and first.poll() is None, "the first crawl never ran"
+            time.sleep(0.05)
+        requests_before = len(site_c.requests)
+        second = wirewatch(config, "crawl")
+        requests_during = len(site_c.requests) - requests_before
+        assert first.poll() is None, "the first crawl ended before the second was tried"
+    finally:
+        _, first_err = first.communicate(timeout=120)
+    assert second.code == 1
+    assert f"is being crawled by process {holder}" in second.stderr, second.stderr
+    assert first.returncode == 0, first_err
+    runs = rows(config, "select source, status from runs")
+    assert runs == [{"source": "c", "status": "ok"}]
+    stored = rows(config, "select count(*) as n from articles")[0]["n"]
+    assert stored == len(site_c.posts)
+    assert slow.hits == 1 and requests_during < 20  # the first crawl's own requests only
+
+
+def _running(config) -> int | None:
+    """The pid of the process whose run is open in the database (which may not be made yet)."""
+    try:
+        found = rows(config, "select pid from runs where status = 'running'")
+    except sqlite3.OperationalError:
+        return None
+    return found[0]["pid"] if found else None
 
 
 def test_max_pages_bounds_a_run(tmp_path, site_c):

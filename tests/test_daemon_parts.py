@@ -6,6 +6,9 @@ import io
 import json
 import logging
 import os
+import subprocess
+import sys
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,6 +16,7 @@ import pytest
 import storage
 from alerts.deliver import Redactor
 from scheduler import logs
+from scheduler.jobs import Jobs
 from scheduler.lock import AlreadyRunning, DaemonLock
 from scheduler.opsnotice import OpsNotices
 from scheduler.triggers import first_run, jitter_for, source_trigger
@@ -154,3 +158,26 @@ def test_cron_weekdays_are_read_as_crontab_reads_them():
     ]:
         fire = source_trigger(schedule(line), 0).get_next_fire_time(None, friday_noon)
         assert (fire.weekday(), fire.hour) == (expected, 7), line
+
+
+def test_a_scheduled_crawl_of_a_source_crawled_by_hand_right_now_is_skipped(tmp_path, caplog):
+    """The daemon does not start a second crawl of a source another live process is
+    crawling: it logs who has it, records no run, and keeps the schedule's next run."""
+    config = load_config(write_config(tmp_path, {"s": {"url": "http://127.0.0.1:9/"}}))
+    db = storage.open_db(config.database)
+    by_hand = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        run_id = storage.start_run(db, "s", pid=by_hand.pid, exclusive=True)
+        jobs = Jobs(lambda: config, threading.Event(), lambda name: NOW, os.getpid())
+        with caplog.at_level(logging.INFO, logger="wirewatch.daemon"):
+            jobs.crawl("s")
+        skipped = f"crawl s: skipped: process {by_hand.pid} is crawling it (run {run_id}, since "
+        assert any(skipped in r.getMessage() for r in caplog.records), caplog.text
+        assert db.execute("SELECT id, status FROM runs").fetchall() == [(run_id, "running")]
+        assert db.execute("SELECT next_run, last_run FROM schedule").fetchall() == [
+            (NOW.isoformat(), None)
+        ]
+    finally:
+        by_hand.kill()
+        by_hand.wait()
+        db.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +16,7 @@ from sqlite_utils import Database
 from storage import (
     Article,
     Paragraph,
+    SourceBusy,
     finish_run,
     get_source_state,
     get_validators,
@@ -89,6 +91,42 @@ def test_mark_interrupted_runs(db: Database) -> None:
     assert statuses == ["interrupted", "interrupted", "running", "ok"]
     assert run_row(db, dead)["finished"] is not None
     assert mark_interrupted_runs(db, keep_live=False) == 1
+
+
+def test_an_exclusive_start_is_refused_while_a_live_process_crawls_the_source(
+    db: Database,
+) -> None:
+    """One crawl per source at a time: the refusal names the other process and its run."""
+    holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        theirs = start_run(db, "alpha", pid=holder.pid, exclusive=True)
+        with pytest.raises(SourceBusy, match=rf"process {holder.pid} \(run {theirs}, since "):
+            start_run(db, "alpha", pid=os.getpid(), exclusive=True)
+        assert db.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 1  # nothing recorded
+        other_source = start_run(db, "beta", pid=os.getpid(), exclusive=True)
+        not_exclusive = start_run(db, "alpha", pid=os.getpid())  # the daemon's records of a child
+        assert run_row(db, other_source)["status"] == run_row(db, not_exclusive)["status"]
+    finally:
+        holder.kill()
+        holder.wait()
+    # Its process gone, the open run no longer stands in the way.
+    mine = start_run(db, "alpha", pid=os.getpid(), exclusive=True)
+    assert run_row(db, mine)["source"] == "alpha"
+
+
+def test_a_zombie_crawl_process_does_not_hold_its_source(db: Database) -> None:
+    """A crawl killed with its parent is a zombie until reaped; its run is not live."""
+    zombie = subprocess.Popen([sys.executable, "-c", "pass"])
+    deadline = time.monotonic() + 30
+    while Path(f"/proc/{zombie.pid}/stat").read_bytes().rpartition(b")")[2].split()[0] != b"Z":
+        assert time.monotonic() < deadline
+        time.sleep(0.01)  # exited, not yet reaped (we have not waited for it)
+    try:
+        start_run(db, "alpha", pid=zombie.pid)
+        assert start_run(db, "alpha", pid=os.getpid(), exclusive=True)
+        assert mark_interrupted_runs(db) == 1
+    finally:
+        zombie.wait()
 
 
 def test_validators_round_trip(db: Database) -> None:
