@@ -53,6 +53,29 @@ RETRY_EXCEPTIONS = (
 )
 
 
+class NetworkTracebacks(logging.Filter):
+    """Drop the traceback of a logged network failure: its message names the error.
+
+    Scrapy's robots.txt middleware logs a failed download with some sixty lines of
+    Twisted and Scrapy internals; for a dead site that is every run, and the daemon
+    relays each line. The failure itself is recorded in the run. The traceback of
+    anything else (a bug) is kept.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], RETRY_EXCEPTIONS):
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+def quiet_network_tracebacks() -> None:
+    """Put :class:`NetworkTracebacks` on Scrapy's robots.txt logger (once per process)."""
+    robots = logging.getLogger("scrapy.downloadermiddlewares.robotstxt")
+    if not any(isinstance(f, NetworkTracebacks) for f in robots.filters):
+        robots.addFilter(NetworkTracebacks())
+
+
 def retry_after_seconds(value: bytes | None, now: float | None = None) -> float | None:
     """Seconds from a Retry-After header: delta-seconds or an HTTP date; None if absent or bad."""
     if not value:

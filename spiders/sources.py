@@ -46,6 +46,7 @@ from spiders.discovery import (
 )
 from spiders.feeds import feed_entries, is_post_sitemap, sitemap_entries
 from spiders.listing import parse_listing
+from spiders.middlewares import quiet_network_tracebacks
 from spiders.worker import PageTask
 from storage import Article
 from wirewatch.config import Config, Crawl, Source, load_config
@@ -95,6 +96,7 @@ class SourceSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SourceSpider:
         config = load_config(kwargs.pop("config", None) or crawler.settings.get("WIREWATCH_CONFIG"))
         redact_logging(config)
+        quiet_network_tracebacks()
         if not kwargs.get("source"):
             raise ValueError("name the source to crawl: -a source=NAME")
         source = config.source(kwargs["source"])

@@ -264,6 +264,8 @@ def test_unreachable_site_fails_its_run_and_the_rest_goes_on(tmp_path, site_c):
     assert dead["status"] == "failed" and "refused" in dead["message"].lower()
     assert last_run(config, "c")["new_articles"] == len(site_c.posts)
     assert "dead" in result.stdout and "failed" in result.stdout
+    # Said in one line each, not with Twisted's traceback (the daemon relays every line).
+    assert "Traceback" not in result.stderr and "Connection was refused" in result.stderr
 
 
 def test_broken_pages_are_recorded_and_the_crawl_goes_on(tmp_path, site_c):
