@@ -16,6 +16,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from spiders.sources import SourceSpider, spider_for
+from spiders.worker import tune_gc
 from wirewatch.config import Config, ConfigError, load_config
 from wirewatch.logs import redact_logging
 
@@ -56,6 +57,7 @@ def run_crawls(
             full=full,
             no_alerts=no_alerts,
         )
+    tune_gc()
     process.start()
     return {name: _status(crawler) for name, crawler in crawlers.items()}
 
