@@ -56,6 +56,7 @@ import re
 import sqlite3
 import struct
 import zlib
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from functools import lru_cache
@@ -1136,21 +1137,26 @@ def _unbanded_copy(fp: Fingerprint) -> Fingerprint:
 
 #: Stored items' fingerprints by (id, text), least recently used first: candidates
 #: read, and items this process stored, with the facts their own lookup worked out.
-_STORED: dict[tuple[int, str], Fingerprint] = {}
+#: An OrderedDict: a plain dict's oldest key, found by iterating past the deleted
+#: slots at its front, cost more the longer it churned.
+_STORED: OrderedDict[tuple[int, str], Fingerprint] = OrderedDict()
 STORED_KEPT = 16384
 
 
 def _stored_fingerprint(item_id: int, text: str) -> Fingerprint:
     """A stored candidate's fingerprint (one item is often a candidate many times)."""
-    fp = _STORED.pop((item_id, text), None)
+    fp = _STORED.get((item_id, text))
     if fp is None:
         fp = _unbanded(text)
-    _keep(item_id, fp)
+        _keep(item_id, fp)
+    else:
+        _STORED.move_to_end((item_id, text))
     return fp
 
 
 def _keep(item_id: int, fp: Fingerprint) -> None:
     """Keep a stored item's fingerprint, as the most recently used."""
     _STORED[item_id, fp.text] = fp
+    _STORED.move_to_end((item_id, fp.text))
     if len(_STORED) > STORED_KEPT:
-        del _STORED[next(iter(_STORED))]
+        _STORED.popitem(last=False)
