@@ -42,5 +42,7 @@ class Progress:
             sys.stderr.flush()
 
     def done(self) -> None:
+        if self.crawler.spider.busy:  # not crawled: another process has the source
+            return
         sys.stderr.write(self.line() + "\n")
         sys.stderr.flush()
