@@ -9,6 +9,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,16 +48,30 @@ def write_config(
 
 def wirewatch(config: Path, *args: str, timeout: float = 120) -> CrawlResult:
     """Run the real `wirewatch` command line in a child process."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run(
-        [sys.executable, "-m", "wirewatch", "--config", str(config), *args],
+        _command(config, args),
         capture_output=True,
         text=True,
         timeout=timeout,
-        env=env,
+        env=_env(),
         cwd=config.parent,
     )
     return CrawlResult(done.returncode, done.stdout, done.stderr)
+
+
+def start_wirewatch(config: Path, *args: str, **popen: Any) -> subprocess.Popen:
+    """Start the real `wirewatch` command line without waiting for it; output piped as
+    text unless ``popen`` says otherwise (e.g. ``stdout=subprocess.DEVNULL``)."""
+    options = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True, **popen}
+    return subprocess.Popen(_command(config, args), env=_env(), cwd=config.parent, **options)
+
+
+def _command(config: Path, args: tuple[str, ...]) -> list[str]:
+    return [sys.executable, "-m", "wirewatch", "--config", str(config), *args]
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
 def database(config: Path) -> sqlite3.Connection:

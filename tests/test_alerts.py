@@ -6,7 +6,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,7 +14,7 @@ import storage
 from alerts.deliver import deliver
 from alerts.routing import Router
 from storage import Article, Paragraph
-from tests.crawling import ROOT, rows, wirewatch, write_config
+from tests.crawling import rows, start_wirewatch, wirewatch, write_config
 from tests.fixturesite import reference_normalise
 from tests.receivers import SmtpReceiver, WebhookReceiver
 from wirewatch.config import load_config
@@ -197,12 +196,8 @@ def test_process_killed_between_send_and_mark_delivers_exactly_once(tmp_path, si
     """Killing the sender after the receiver got a message never makes it arrive twice."""
     config = c_config(tmp_path, site_c, subscriber("desk", hook.url(), ["*"]))
     assert wirewatch(config, "crawl", "--no-alerts").code == 0
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "wirewatch", "--config", str(config), "rematch", "--send"],
-        cwd=config.parent,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    proc = start_wirewatch(
+        config, "rematch", "--send", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     killed: list[int] = []
 

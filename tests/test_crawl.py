@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from spiders.middlewares import retry_after_seconds
-from tests.crawling import ROOT, last_run, rows, wirewatch, write_config
+from tests.crawling import ROOT, last_run, rows, start_wirewatch, wirewatch, write_config
 from tests.fixturesite import (
     generate_site_posts,
     make_bench_site,
@@ -346,14 +346,7 @@ def test_a_source_being_crawled_is_not_crawled_again_at_the_same_time(tmp_path, 
     fetches nothing; the first crawl goes on undisturbed and stores everything once."""
     slow = site_c.add_fault(site_c.posts[-1].id, "delay", delay=8.0, times=1)
     config = write_config(tmp_path, {"c": {"url": site_c.root + "news/", "kind": "html"}})
-    first = subprocess.Popen(
-        [sys.executable, "-m", "wirewatch", "--config", str(config), "crawl"],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    first = start_wirewatch(config, "crawl")
     try:
         deadline = time.monotonic() + 60
         while not (holder := _running(config)):

@@ -22,11 +22,10 @@ import random
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from collections import Counter
 
-from tests.crawling import ROOT, rows, wirewatch, write_config
+from tests.crawling import rows, start_wirewatch, wirewatch, write_config
 from tests.receivers import WebhookReceiver
 from tests.test_alerts import WATCHES, subscriber
 
@@ -41,13 +40,8 @@ SEED = 20261121
 
 def start(config, *args: str) -> subprocess.Popen:
     """The real CLI in a process group of its own, so one killpg reaches its children."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "wirewatch", "--config", str(config), *args],
-        cwd=config.parent,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+    return start_wirewatch(
+        config, *args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
 
 

@@ -11,14 +11,13 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
 
 import pytest
 
-from tests.crawling import ROOT, rows, wirewatch, write_config
+from tests.crawling import rows, start_wirewatch, wirewatch, write_config
 
 
 def c_config(tmp_path, site, database: str = "ww.db"):
@@ -79,14 +78,7 @@ def test_writers_wait_for_another_writer_and_succeed(tmp_path, site_c):
     writer = sqlite3.connect(database, isolation_level=None)
     writer.execute("begin immediate")
     writer.execute("insert into runs (source, started, status) values ('other', 'x', 'ok')")
-    crawl = subprocess.Popen(
-        [sys.executable, "-m", "wirewatch", "--config", str(config), "crawl"],
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    crawl = start_wirewatch(config, "crawl")
     try:
         for _ in range(1200):
             if runner_has_open(database) or crawl.poll() is not None:
