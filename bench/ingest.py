@@ -20,7 +20,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from storage import Article, Paragraph, content_hash, ingest, open_db
+from storage import Article, Paragraph, content_hash, ingest, open_db, tune_for_bulk_writes
 from storage.fts import SEARCH_INDEX_BATCH, index_pending
 
 PARAGRAPHS = 10
@@ -68,6 +68,7 @@ Timing = tuple[float, float]  # wall-clock seconds, CPU seconds of this process
 def time_ingest(articles: list[Article], folder: Path) -> Timing:
     """Return the time ``ingest`` takes to store all ``articles`` in a new file."""
     db = open_db(folder / "ingest.db")
+    tune_for_bulk_writes(db)  # as the crawl's worker has it
     try:
         start, cpu = time.perf_counter(), time.process_time()
         for article in articles:
@@ -103,6 +104,7 @@ def time_baseline(rows: list[tuple[tuple, tuple, list, list]], folder: Path) -> 
     The search index is filled in batches of the same size as ingest's.
     """
     db = open_db(folder / "baseline.db")
+    tune_for_bulk_writes(db)
     conn = db.conn
     pending = 0
     try:

@@ -151,6 +151,7 @@ def serve(config_path: str, send_alerts: bool, tasks: Connection, results: Conne
     # is rolled back by SQLite, so nothing half-stored remains.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     db = storage.open_db(config.database)
+    storage.tune_for_bulk_writes(db)
     tune_gc()
     inbox = _Tasks(tasks)
     try:

@@ -25,7 +25,14 @@ from storage.crawlstate import (
     set_source_state,
     start_run,
 )
-from storage.db import SCHEMA_VERSION, SchemaTooNew, StorageError, open_db, write_transaction
+from storage.db import (
+    SCHEMA_VERSION,
+    SchemaTooNew,
+    StorageError,
+    open_db,
+    tune_for_bulk_writes,
+    write_transaction,
+)
 from storage.eventdates import event_date
 from storage.fts import rebuild_search_index, update_search_index
 from storage.ingest import IngestResult, OnNewItem, ingest, prepare
@@ -111,6 +118,7 @@ __all__ = [
     "start_run",
     "store_mentions",
     "store_mentions_many",
+    "tune_for_bulk_writes",
     "update_search_index",
     "utcnow_iso",
     "write_transaction",

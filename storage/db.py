@@ -20,7 +20,14 @@ from storage import neardup
 from storage.migrations import MIGRATIONS, SCHEMA_VERSION
 
 # SCHEMA_VERSION lives beside the migrations it counts; it is public from here.
-__all__ = ["SCHEMA_VERSION", "SchemaTooNew", "StorageError", "open_db", "write_transaction"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "SchemaTooNew",
+    "StorageError",
+    "open_db",
+    "tune_for_bulk_writes",
+    "write_transaction",
+]
 
 #: How long (ms) a writer waits for another's lock before failing; a crawl's
 #: ingest and the daemon's outbox writes are short, so this is generous.
@@ -76,6 +83,21 @@ def open_db(path: str | Path) -> Database:
         db.close()
         raise
     return db
+
+
+def tune_for_bulk_writes(db: Database) -> None:
+    """Keep this connection's statement journals in memory: for a process that stores
+    articles all day, not for every connection.
+
+    A crawl's worker stores each article in a savepoint of its batch's transaction,
+    and inside one every statement that changes several rows (an executemany, an
+    insert that fires a trigger) keeps a statement journal for its own rollback. In
+    SQLite's default temp store those are files under /var/tmp: strace of a 500-page
+    crawl counted 124,000 page writes to them against 10,000 to the WAL, and 0.6 ms of
+    system time an article. Sorts and temporary tables of this connection live in
+    memory too, which ingest's small queries can afford.
+    """
+    db.execute("PRAGMA temp_store = MEMORY")
 
 
 def _create_private(path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 import threading
 import time
@@ -10,7 +11,14 @@ from pathlib import Path
 import pytest
 
 from storage import Article, Paragraph, ingest
-from storage.db import SCHEMA_VERSION, SchemaTooNew, StorageError, open_db
+from storage.db import (
+    SCHEMA_VERSION,
+    SchemaTooNew,
+    StorageError,
+    open_db,
+    tune_for_bulk_writes,
+    write_transaction,
+)
 from storage.migrations import MIGRATIONS
 
 
@@ -55,6 +63,64 @@ def test_pragmas(path: Path) -> None:
         assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     finally:
         db.close()
+
+
+def _temporary_files_open() -> list[str]:
+    """The SQLite temporary files this process holds open (unlinked at once, so seen
+    only through /proc)."""
+    found = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        if "etilqs_" in target:
+            found.append(target)
+    return found
+
+
+def _article(n: int) -> Article:
+    paragraphs = [
+        Paragraph(f"On {d % 28 + 1} May, article {n} says item {d} happened in town {n}-{d}.")
+        for d in range(20)
+    ]
+    return Article(source="s", url=f"http://a/{n}", title="t", paragraphs=paragraphs)
+
+
+def _temporary_files_in_batch(db) -> list[str]:
+    """Store articles as the crawl's worker does (one transaction, a savepoint each)
+    into a database grown past SQLite's 64 KiB in-memory statement journal; return
+    the temporary files open meanwhile."""
+    with write_transaction(db):
+        for n in range(200):
+            ingest(db, _article(n))
+    seen = []
+    with write_transaction(db):
+        for n in range(200, 204):
+            with write_transaction(db):
+                ingest(db, _article(n))
+            seen += _temporary_files_open()
+    return seen
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc")
+def test_bulk_writes_keep_statement_journals_in_memory(tmp_path: Path) -> None:
+    """A worker's connection writes no statement journals to /var/tmp.
+
+    Each savepoint's multi-row statements keep one; as files they cost the worker
+    more writes than its WAL (see tune_for_bulk_writes). The untuned connection is
+    the control: it does open them, so this test sees them when they are there.
+    """
+    plain = open_db(tmp_path / "plain.db")
+    tuned = open_db(tmp_path / "tuned.db")
+    try:
+        tune_for_bulk_writes(tuned)
+        assert _temporary_files_in_batch(plain) != []
+        assert _temporary_files_in_batch(tuned) == []
+        assert tuned.execute("SELECT count(*) FROM articles").fetchone()[0] == 204
+    finally:
+        plain.close()
+        tuned.close()
 
 
 def test_migrations_recorded(path: Path) -> None:
