@@ -18,16 +18,19 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import multiprocessing
 import os
 import pickle
+import subprocess
+import sys
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
 
+import spiders
 import storage
-from spiders.worker import NO_BODY, Outcome, PageTask, article_from_page, frame, frames, serve
+from spiders.worker import NO_BODY, Outcome, PageTask, article_from_page, frame, frames
 from storage import Article
 
 
@@ -49,20 +52,23 @@ class IngestWorker:
     def __init__(
         self, config_path: Path, send_alerts: bool, loop: asyncio.AbstractEventLoop
     ) -> None:
-        # spawn, not fork: this process runs a reactor and threads.
-        context = multiprocessing.get_context("spawn")
-        task_reader, self._tasks = context.Pipe(duplex=False)
-        self._results, result_writer = context.Pipe(duplex=False)
-        self._process = context.Process(
-            target=serve,
-            args=(str(config_path), send_alerts, task_reader, result_writer),
-            name="wirewatch-ingest",
-            daemon=True,
-        )
-        self._process.start()
-        # The worker has its own copies now; without ours, its end is our end of file.
-        task_reader.close()
-        result_writer.close()
+        # A new interpreter, not a fork: this process runs a reactor and threads.
+        task_reader, task_writer = os.pipe()
+        result_reader, result_writer = os.pipe()
+        command = [sys.executable, "-m", "spiders.worker", "--config", str(config_path)]
+        command += ["--tasks", str(task_reader), "--results", str(result_writer)]
+        if not send_alerts:
+            command.append("--no-alerts")
+        try:
+            self._process = subprocess.Popen(
+                command, pass_fds=(task_reader, result_writer), env=_child_env()
+            )
+        finally:
+            # The worker has its own copies now; without ours, its end is our end of file.
+            os.close(task_reader)
+            os.close(result_writer)
+        self._tasks = Connection(task_writer, readable=False)
+        self._results = Connection(result_reader, writable=False)
         self._loop = loop
         self._keys = itertools.count()
         self._pending: dict[int, asyncio.Future[Outcome]] = {}
@@ -115,19 +121,25 @@ class IngestWorker:
             return
         self._inbox += data
         for message in frames(self._inbox):
-            for outcome in pickle.loads(message):
+            try:
+                outcomes = pickle.loads(message)
+            except Exception as exc:  # a broken answer must fail what waits, not hang it
+                self._process.kill()
+                self._ended(f"unreadable answer from the ingest worker: {exc}")
+                return
+            for outcome in outcomes:
                 future = self._pending.pop(outcome.key, None)
                 if future is not None and not future.done():
                     future.set_result(outcome)
 
-    def _ended(self) -> None:
+    def _ended(self, why: str = "the ingest worker ended") -> None:
         """The worker is gone: nothing more will be answered."""
         self._gone = True
         self._loop.remove_reader(self._results.fileno())
         self._loop.remove_writer(self._tasks.fileno())
         for future in self._pending.values():
             if not future.done():
-                future.set_exception(WorkerGone("the ingest worker ended"))
+                future.set_exception(WorkerGone(why))
         self._pending.clear()
 
     def close(self, timeout: float = 60.0) -> None:
@@ -141,14 +153,23 @@ class IngestWorker:
                     del self._outbox[: os.write(self._tasks.fileno(), self._outbox)]
             except OSError:  # already gone
                 self._outbox.clear()
-        self._process.join(timeout)
-        if self._process.is_alive():
+        try:
+            self._process.wait(timeout)
+        except subprocess.TimeoutExpired:
             self._process.terminate()
-            self._process.join(5)
+            self._process.wait(5)
         if not self._gone:
             self._ended()
         self._tasks.close()
         self._results.close()
+
+
+def _child_env() -> dict[str, str]:
+    """This environment, with the directory this code runs from first on the path: the
+    worker must import this ``spiders``, installed or run from a checkout."""
+    root = str(Path(spiders.__file__).resolve().parent.parent)
+    path = os.environ.get("PYTHONPATH")
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([root, path] if path else [root])}
 
 
 #: Items handed to the worker and not yet answered, before the next one must wait.

@@ -103,6 +103,6 @@ def test_closing_ends_the_worker(tmp_path: Path, count: int) -> None:
         worker = IngestWorker(_config(tmp_path), False, asyncio.get_running_loop())
         await asyncio.gather(*(worker.submit(_article(n)) for n in range(count)))
         worker.close(timeout=30)
-        return worker._process.exitcode
+        return worker._process.returncode
 
     assert asyncio.run(run()) == 0
