@@ -9,9 +9,10 @@ counts are complete when the spider closes: ``close_spider`` waits for the rest.
 
 The two processes share the work by need: while the worker has a backlog of
 :data:`EXTRACT_HERE` or more, the crawl process extracts pages itself and does
-the database-free part of storing them (hashes, near-duplicate fingerprints:
+the database-free part of storing them (the paragraphs' hashes:
 :func:`storage.prepare`), sending a prepared Article instead of the page, so
-whichever core has room does it.
+whichever core has room does it. Near-duplicate fingerprints are always worked out
+by the worker, for the new paragraphs only (see :class:`storage.ingest.Prepared`).
 """
 
 from __future__ import annotations
@@ -222,7 +223,7 @@ class IngestPipeline:
 
     def extract_here(self, item: PageTask | Article) -> PageTask | Article | None:
         """The worker is behind: make the Article here and do the database-free part of
-        storing it (hashes, fingerprints), so the two processes share the work. None:
+        storing it (hashes), so the two processes share the work. None:
         the page has no article body."""
         if isinstance(item, Article):
             return storage.prepare(item)

@@ -313,14 +313,17 @@ def _stored(db: Database) -> tuple[list, list]:
 def test_a_prepared_article_is_stored_as_ingest_would_store_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A crawl whose storing process is behind prepares articles itself and pickles them
-    across: what is stored must not depend on which process did that part."""
+    """A crawl process prepares the articles it extracts and pickles them across: what
+    is stored must not depend on which process did that part."""
+    import importlib
     import pickle
 
-    from storage import neardup, prepare
+    from storage import prepare
 
-    def fingerprints_again(texts: list[str]) -> list:
-        raise AssertionError("a prepared article's fingerprints were worked out again")
+    ingest_module = importlib.import_module("storage.ingest")  # the module, not the function
+
+    def hashed_again(article) -> tuple:
+        raise AssertionError("a prepared article's paragraphs were hashed again")
 
     copy = make(
         source="republisher",
@@ -340,9 +343,9 @@ def test_a_prepared_article_is_stored_as_ingest_would_store_it(
             shipped = pickle.loads(pickle.dumps(prepare(replace(article))))
             assert shipped.prepared is not None
             with monkeypatch.context() as patch:
-                patch.setattr(neardup, "fingerprints", fingerprints_again)
+                patch.setattr(ingest_module, "_paragraphs", hashed_again)
                 ingest(ahead, shipped, now=T0)
-        assert neardup.fingerprints is not fingerprints_again
+        assert ingest_module._paragraphs is not hashed_again
         assert _stored(ahead) == _stored(plain)
         items, _ = _stored(plain)
         assert [row[5] for row in items] == [None, None, None, 1, 2, None]  # copies found
