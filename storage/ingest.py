@@ -70,23 +70,36 @@ class _Para(NamedTuple):
 @dataclass
 class Prepared:
     """What ingest works out from an article alone, before it touches the database:
-    each paragraph's normalised hash and the body's. Made by :func:`prepare`, possibly
-    in another process (a crawl's, which extracts the page it fetched).
+    each paragraph's normalised hash and the body's, and perhaps the near-duplicate
+    fingerprints of its distinct paragraphs. Made by :func:`prepare`, possibly in
+    another process (a crawl's, which extracts the page it fetched).
 
-    Near-duplicate fingerprints are not part of it: only new paragraphs need them,
-    which the storing process knows, and pickled across they cost both processes
-    more than working them out there. Measured on 3,000-page crawls, interleaved:
-    155, 152, 159 pages/s with them prepared in the crawl process, 153, 174, 179
-    without.
+    Fingerprints are the dearer part, and only new paragraphs need them, which the
+    storing process knows: a crawl works them out only when its storing process is
+    far behind (see :mod:`spiders.pipelines`), and ingest works out those missing.
     """
 
     paras: list[_Para]
     body_hash: str
+    fingerprints: dict[str, neardup.Fingerprint]
 
 
-def prepare(article: Article) -> Article:
-    """Do the database-free part of :func:`ingest` now; ingest then skips it."""
-    article.prepared = Prepared(*_paragraphs(article))
+def prepare(article: Article, *, fingerprints: bool = True) -> Article:
+    """Do the database-free part of :func:`ingest` now; ingest then skips it.
+
+    ``fingerprints=False`` leaves the near-duplicate fingerprints to ingest.
+    """
+    paras, body_hash = _paragraphs(article)
+    ready: dict[str, neardup.Fingerprint] = {}
+    if fingerprints:
+        distinct: dict[str, str] = {}
+        for p in paras:
+            distinct.setdefault(p.hash, p.text)  # as ingest does: the first text of each hash
+        fps = neardup.fingerprints(list(distinct.values()))
+        for fp in fps:
+            fp.facts  # noqa: B018 (worked out and kept: the lookup needs it)
+        ready = dict(zip(distinct, fps, strict=True))
+    article.prepared = Prepared(paras, body_hash, ready)
     return article
 
 
@@ -378,7 +391,11 @@ def _new_item_rows(
     for p in paras:
         if p.hash not in item_ids:
             new.setdefault(p.hash, p)
-    fps = neardup.fingerprints([p.text for p in new.values()])
+    prepared = _prepared(article)
+    ready = prepared.fingerprints if prepared else {}
+    missing = neardup.fingerprints([p.text for h, p in new.items() if h not in ready])
+    worked_out = iter(missing)
+    fps = [ready[h] if h in ready else next(worked_out) for h in new]
     duplicates = neardup.find_duplicates(conn, fps, article.published)
     rows = []
     fingerprints = []

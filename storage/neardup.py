@@ -48,6 +48,7 @@ and the commits cost 5x ingest.
 
 from __future__ import annotations
 
+import array
 import hashlib
 import itertools
 import os
@@ -258,6 +259,31 @@ class Fingerprint:
         if self._facts is None:
             self._facts = facts_mask(self.key)
         return self._facts
+
+    def __reduce__(self) -> tuple:
+        """Pickled compactly (a crawl hands fingerprints to its storing process):
+        shingles and bands as packed integers, with the dates and numbers already
+        worked out for the facts mask, so the storing process need not parse them again.
+        """
+        shingles = array.array("I", self.shingles).tobytes()
+        key = self._key
+        facts = (key._dates, key._numbers, key._stripped) if key is not None else None
+        return (_rebuilt, (self.text, shingles, pack_bands(self.bands), self._facts, facts))
+
+
+def _rebuilt(
+    text: str,
+    shingles: bytes,
+    bands: bytes,
+    mask: int | None,
+    facts: tuple[frozenset | None, frozenset | None, str | None] | None = None,
+) -> Fingerprint:
+    fp = Fingerprint(text, frozenset(array.array("I", shingles)), _unpack(bands))
+    fp._facts = mask
+    if facts is not None:
+        fp._key = key = EventKey(text, dates=facts[0], numbers=facts[1])
+        key._stripped = facts[2]
+    return fp
 
 
 def facts_mask(key: EventKey) -> int:

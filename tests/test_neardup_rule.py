@@ -221,3 +221,31 @@ def test_a_failed_article_keeps_the_index_it_did_not_touch(tmp_path) -> None:
         assert db.execute("SELECT cluster FROM items WHERE id = ?", [found]).fetchone()[0] == kept
     finally:
         db.close()
+
+
+def test_a_pickled_fingerprint_keeps_what_was_worked_out(monkeypatch) -> None:
+    """A crawl prepares fingerprints and pickles them to its storing process: everything
+    survives, and the dates and numbers parsed for the facts mask are not parsed again."""
+    import pickle
+
+    from storage import neardup
+
+    text = "On 3 March, IS fighters attacked a checkpoint 40 km south of Sirte, killing two."
+    fp = neardup.fingerprint(text)
+    mask = fp.facts
+    back = pickle.loads(pickle.dumps(fp))
+
+    def parse_again(text: str):
+        raise AssertionError("dates parsed again after unpickling")
+
+    monkeypatch.setattr(neardup, "_parse_dates", parse_again)
+    assert (back.text, back.shingles, back.bands, back.facts) == (
+        fp.text,
+        fp.shingles,
+        fp.bands,
+        mask,
+    )
+    assert back.key.dates == fp.key.dates == frozenset({(3, 3)})
+    assert back.key.numbers == fp.key.numbers
+    assert back.key.names == fp.key.names
+    assert neardup.same_content(back, fp)

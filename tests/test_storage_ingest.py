@@ -310,20 +310,28 @@ def _stored(db: Database) -> tuple[list, list]:
     return items, bands
 
 
+@pytest.mark.parametrize("fingerprints", [True, False])
 def test_a_prepared_article_is_stored_as_ingest_would_store_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fingerprints: bool
 ) -> None:
-    """A crawl process prepares the articles it extracts and pickles them across: what
-    is stored must not depend on which process did that part."""
+    """A crawl process prepares the articles it extracts, with or without fingerprints,
+    and pickles them across: what is stored must not depend on which process did
+    which part, and nothing prepared is worked out again."""
     import importlib
     import pickle
 
-    from storage import prepare
+    from storage import neardup, prepare
 
     ingest_module = importlib.import_module("storage.ingest")  # the module, not the function
+    work_out = neardup.fingerprints
 
     def hashed_again(article) -> tuple:
         raise AssertionError("a prepared article's paragraphs were hashed again")
+
+    def fingerprinted_again(texts: list[str]) -> list:
+        if texts and fingerprints:
+            raise AssertionError("a prepared article's fingerprints were worked out again")
+        return work_out(texts)
 
     copy = make(
         source="republisher",
@@ -340,10 +348,12 @@ def test_a_prepared_article_is_stored_as_ingest_would_store_it(
     try:
         for article in (make(), copy):
             ingest(plain, replace(article), now=T0)
-            shipped = pickle.loads(pickle.dumps(prepare(replace(article))))
-            assert shipped.prepared is not None
+            prepared = prepare(replace(article), fingerprints=fingerprints)
+            shipped = pickle.loads(pickle.dumps(prepared))
+            assert bool(shipped.prepared.fingerprints) == fingerprints
             with monkeypatch.context() as patch:
                 patch.setattr(ingest_module, "_paragraphs", hashed_again)
+                patch.setattr(neardup, "fingerprints", fingerprinted_again)
                 ingest(ahead, shipped, now=T0)
         assert ingest_module._paragraphs is not hashed_again
         assert _stored(ahead) == _stored(plain)
