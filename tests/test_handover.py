@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import pickle
 import signal
 import sqlite3
 from datetime import date
@@ -106,3 +107,55 @@ def test_closing_ends_the_worker(tmp_path: Path, count: int) -> None:
         return worker._process.returncode
 
     assert asyncio.run(run()) == 0
+
+
+def test_an_unreadable_answer_fails_what_waits_instead_of_hanging(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An answer the crawl cannot unpickle (a worker of another version, say) fails
+    every waiting item with WorkerGone and ends the worker; nothing waits for ever."""
+    import spiders.pipelines as pipelines
+
+    def unreadable(data: bytes):
+        raise pickle.UnpicklingError("invalid load key")
+
+    async def run() -> tuple[list, int | None]:
+        worker = IngestWorker(_config(tmp_path), False, asyncio.get_running_loop())
+        try:
+            monkeypatch.setattr(pipelines.pickle, "loads", unreadable)
+            waiting = [worker.submit(_article(n)) for n in range(3)]
+            answers = await asyncio.wait_for(asyncio.gather(*waiting, return_exceptions=True), 30)
+            return answers, worker._process.wait(10)
+        finally:
+            monkeypatch.undo()
+            worker.close()
+
+    answers, exit_status = asyncio.run(run())
+    assert all(isinstance(a, WorkerGone) for a in answers)
+    assert "unreadable answer from the ingest worker: invalid load key" in str(answers[0])
+    assert exit_status == -signal.SIGKILL
+
+
+def test_the_worker_is_its_own_module_and_imports_no_scrapy(tmp_path: Path) -> None:
+    """The worker is started as its own module: neither Scrapy nor Twisted is loaded in
+    it (a multiprocessing spawn imported the crawl's main module, and both with it)."""
+
+    async def run() -> list[str]:
+        worker = IngestWorker(_config(tmp_path), False, asyncio.get_running_loop())
+        try:
+            await worker.submit(_article(0))  # the worker is up and has stored
+            maps = Path(f"/proc/{worker._process.pid}/maps").read_text()
+            cmdline = Path(f"/proc/{worker._process.pid}/cmdline").read_bytes().split(b"\0")
+            return [maps, *(c.decode() for c in cmdline)]
+        finally:
+            worker.close()
+
+    if not Path("/proc/self/maps").exists():
+        pytest.skip("needs /proc")
+    maps, *cmdline = asyncio.run(run())
+    assert cmdline[1:3] == ["-m", "spiders.worker"]
+    # Importing Scrapy imports Twisted, which loads zope.interface's C extension: its
+    # mapping shows in the process. lxml's shows that this reads a worker that has
+    # loaded what it needs.
+    assert "lxml" in maps
+    assert "zope" not in maps
