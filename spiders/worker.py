@@ -200,7 +200,8 @@ class _Tasks:
 
     def batch(self, most: int = BATCH) -> list[tuple[int, PageTask | Article]]:
         """Up to ``most`` tasks, at least one; [] once told to stop or the crawl is gone."""
-        first = None if self.ended else self._next()
+        # Blocks for the next task; the crawl process gone shows as the pipe's end.
+        first = None if self.ended else self._receive()
         if first is None:
             return []
         batch = [first]
@@ -209,10 +210,6 @@ class _Tasks:
             if message is not None:
                 batch.append(message)
         return batch
-
-    def _next(self):
-        """Wait for the next task; the crawl process gone shows as the pipe's end."""
-        return self._receive()
 
     def _receive(self):
         try:
