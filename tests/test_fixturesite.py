@@ -283,3 +283,57 @@ def test_content_is_deterministic_and_crosses_new_year():
     for post in first.a.posts:
         paras = post.paragraph_texts()
         assert all(paras[i] != paras[j] for i, j in post.formula_pairs)
+
+
+def test_the_lean_server_of_the_benchmarks_answers_as_the_threaded_one():
+    """``python -m tests.fixturesite`` (the benchmarks' site, served by :mod:`.lean`) gives
+    the same answers as the threaded server on the same site: pages, conditional 304s,
+    HEAD, 404, several requests on one keep-alive connection; SIGTERM ends it."""
+    import signal
+    import subprocess
+    import sys
+
+    from tests.fixturesite import make_bench_site
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.fixturesite", "--posts", "30"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        lean_root = process.stdout.readline().strip()
+        port = int(lean_root.rsplit(":", 1)[1].rstrip("/"))
+        with make_bench_site(30) as threaded:
+            page = threaded.url_of(threaded.posts[3])[len(threaded.root) - 1 :]
+            targets = ["/", "/wp-sitemap.xml", page, "/feed/", "/robots.txt", "/no-such-page/"]
+            lean = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            for target in targets:  # one connection for all: keep-alive
+                lean.request("GET", target)
+                got = lean.getresponse()
+                body = got.read()
+                want = fetch(url(threaded, target))
+                assert got.status == want.status, target
+                assert body.replace(lean_root.encode(), threaded.root.encode()) == want.body
+                assert got.getheader("Content-Type") == want.headers["Content-Type"]
+                assert got.getheader("ETag") == want.headers["ETag"]
+            lean.request("GET", "/feed/", headers={"If-None-Match": want_etag(threaded)})
+            not_modified = lean.getresponse()
+            assert (not_modified.status, not_modified.read()) == (304, b"")
+            lean.request("HEAD", page)
+            head = lean.getresponse()
+            assert head.status == 200 and head.read() == b""
+            assert int(head.getheader("Content-Length")) > 1000
+            lean.close()
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0
+    finally:
+        process.kill()
+        process.wait()
+        process.stdout.close()
+
+
+def want_etag(site: FixtureSite) -> str:
+    etag = fetch(url(site, "/feed/")).headers["ETag"]
+    assert etag
+    return etag

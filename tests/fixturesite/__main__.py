@@ -1,17 +1,19 @@
 """Serve a benchmark site until killed: ``python -m tests.fixturesite --posts 5000 --port 8000``.
 
-Prints the root URL on stdout (flushed) once the site is listening.
+Prints the root URL on stdout (flushed) once the site is listening. Served by the
+lean asyncio front (:mod:`.lean`): in a benchmark the site shares the machine with
+the crawlers it serves, and should take as little of it as it can.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
+import asyncio
 import signal
 import sys
-import threading
 import time
 
+from . import lean
 from .factory import make_bench_site
 
 
@@ -25,14 +27,20 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     site = make_bench_site(args.posts, rest_api=args.rest, seed=args.seed, port=args.port)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with site:
+
+    def ready() -> None:
         print(site.root, flush=True)
         elapsed = time.perf_counter() - started
         print(f"{args.posts} posts, built in {elapsed:.2f}s", file=sys.stderr, flush=True)
-        with contextlib.suppress(KeyboardInterrupt):
-            stop.wait()
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        await lean.serve(site, "127.0.0.1", args.port, stop, ready)
+
+    asyncio.run(run())
 
 
 if __name__ == "__main__":

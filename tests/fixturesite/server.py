@@ -132,10 +132,7 @@ class FixtureSite:
         if self._server is not None:
             return self
         self._server = _Server((self._host, self._port), self)
-        host, port = self._server.server_address[:2]
-        with self._lock:
-            self._root = f"http://{host}:{port}/"
-            self._cache.clear()
+        self.listening_at(*self._server.server_address[:2])
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.05},
@@ -144,6 +141,12 @@ class FixtureSite:
         )
         self._thread.start()
         return self
+
+    def listening_at(self, host: str, port: int) -> None:
+        """Take the address a server (this site's own, or :mod:`.lean`) listens on."""
+        with self._lock:
+            self._root = f"http://{host}:{port}/"
+            self._cache.clear()
 
     def stop(self) -> None:
         """Stop serving, drop open connections and close the listening socket."""
@@ -378,14 +381,19 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(resp.body)
 
     def _headers(self, site: FixtureSite, resp: Response) -> list[tuple[str, str]]:
-        out = [("Content-Type", resp.content_type)]
-        if resp.status != 304:
-            out.append(("Content-Length", str(len(resp.body))))
-        if resp.etag:
-            out.append(("ETag", resp.etag))
-        if resp.last_modified:
-            out.append(("Last-Modified", http_date(resp.last_modified)))
-        return out + site.app.default_headers + resp.headers
+        return response_headers(site, resp)
+
+
+def response_headers(site: FixtureSite, resp: Response) -> list[tuple[str, str]]:
+    """The headers a response goes out with, after the status line (and Server, Date)."""
+    out = [("Content-Type", resp.content_type)]
+    if resp.status != 304:
+        out.append(("Content-Length", str(len(resp.body))))
+    if resp.etag:
+        out.append(("ETag", resp.etag))
+    if resp.last_modified:
+        out.append(("Last-Modified", http_date(resp.last_modified)))
+    return out + site.app.default_headers + resp.headers
 
 
 class _Server(ThreadingHTTPServer):
