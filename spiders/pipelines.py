@@ -7,23 +7,25 @@ many waiting and stores them under one commit. Beyond that bound an item waits, 
 a slow store slows fetching instead of queueing pages without limit. The run's
 counts are complete when the spider closes: ``close_spider`` waits for the rest.
 
-The two processes share the work by need: while the worker has a backlog of
-:data:`EXTRACT_HERE` or more, the crawl process extracts pages itself and does
-the database-free part of storing them (the paragraphs' hashes:
-:func:`storage.prepare`), sending a prepared Article instead of the page, so
-whichever core has room does it. With a backlog of :data:`FINGERPRINT_HERE` or
-more it works out the near-duplicate fingerprints too; otherwise the worker does,
-for the new paragraphs only.
+The two processes share the work by need (:class:`WorkShare`): the crawl process
+may extract a page itself and do the database-free part of storing it (the
+paragraphs' hashes, perhaps their near-duplicate fingerprints:
+:func:`storage.prepare`), sending a prepared Article instead of the page. It does
+more of that while it has to wait for the worker, and less while the worker waits
+for it, so whichever core has room does the work.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
 import itertools
 import os
 import pickle
 import subprocess
 import sys
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -52,10 +54,17 @@ class IngestWorker:
     """
 
     def __init__(
-        self, config_path: Path, send_alerts: bool, loop: asyncio.AbstractEventLoop
+        self,
+        config_path: Path,
+        send_alerts: bool,
+        loop: asyncio.AbstractEventLoop,
+        on_answer: Callable[[float], None] | None = None,
     ) -> None:
+        """``on_answer`` is called with the seconds the worker waited for each batch
+        it answers."""
         # A new interpreter, not a fork: this process runs a reactor and threads.
         task_reader, task_writer = os.pipe()
+        _widen(task_writer)
         result_reader, result_writer = os.pipe()
         command = [sys.executable, "-m", "spiders.worker", "--config", str(config_path)]
         command += ["--tasks", str(task_reader), "--results", str(result_writer)]
@@ -77,6 +86,7 @@ class IngestWorker:
         self._outbox = bytearray()
         self._inbox = bytearray()
         self._gone = False
+        self._on_answer = on_answer
         os.set_blocking(self._tasks.fileno(), False)
         os.set_blocking(self._results.fileno(), False)
         loop.add_reader(self._results.fileno(), self._read)
@@ -124,7 +134,7 @@ class IngestWorker:
         self._inbox += data
         for message in frames(self._inbox):
             try:
-                outcomes = pickle.loads(message)
+                outcomes, waited = pickle.loads(message)
             except Exception as exc:  # a broken answer must fail what waits, not hang it
                 self._process.kill()
                 self._ended(f"unreadable answer from the ingest worker: {exc}")
@@ -133,6 +143,8 @@ class IngestWorker:
                 future = self._pending.pop(outcome.key, None)
                 if future is not None and not future.done():
                     future.set_result(outcome)
+            if self._on_answer is not None:
+                self._on_answer(waited)
 
     def _ended(self, why: str = "the ingest worker ended") -> None:
         """The worker is gone: nothing more will be answered."""
@@ -166,6 +178,19 @@ class IngestWorker:
         self._results.close()
 
 
+#: The task pipe's buffer, where the system allows it: a batch of raw pages is some 500 KB,
+#: and Linux's default of 64 KB made the crawl process write it in many turns.
+PIPE_SIZE = 1 << 20
+
+
+def _widen(fd: int) -> None:
+    """Make the pipe hold :data:`PIPE_SIZE` bytes if the system lets it (Linux does, up to
+    /proc/sys/fs/pipe-max-size); elsewhere the pipe keeps its size, which is only slower."""
+    if hasattr(fcntl, "F_SETPIPE_SZ"):
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
+
+
 def _child_env() -> dict[str, str]:
     """This environment, with the directory this code runs from first on the path: the
     worker must import this ``spiders``, installed or run from a checkout."""
@@ -176,16 +201,47 @@ def _child_env() -> dict[str, str]:
 
 #: Items handed to the worker and not yet answered, before the next one must wait.
 IN_FLIGHT = 64
-#: A worker backlog from which the crawl process extracts and prepares pages itself.
-#: Measured on a 3,000-page bench site: 16 gave 126-133 pages/s, 4 gave 139-143, and
-#: 1 gave 123 (the crawl process, doing nearly all of it, became the bottleneck).
-EXTRACT_HERE = 4
-#: A worker backlog from which the crawl process also works out the near-duplicate
-#: fingerprints. Which process is the bottleneck depends on the site and on how much
-#: is stored already: on the 3,000-page bench site fingerprints worked out by the
-#: worker alone gave 10% more pages/s; on the 5,000-page one, where storing costs
-#: more, no more than with them always worked out here.
-FINGERPRINT_HERE = 48
+
+
+class WorkShare:
+    """How much of each page's paragraph work the crawl process does itself.
+
+    Which process has room depends on the machine, the site and how much is stored
+    already (a fixed backlog threshold was right for one bench site and wrong for
+    another), so the share follows what each side waits for. The crawl process
+    waiting for a free slot means the worker is behind: do more here. The worker
+    waiting for its next task means it could take more: do less here.
+
+    ``share`` runs from 0 (every page goes raw to the worker) through 1 (every
+    page extracted and hashed here) to 2 (their fingerprints worked out here too);
+    a fraction is spread evenly over pages, so 1.25 extracts every page and works
+    out the fingerprints of one in four.
+    """
+
+    #: How far one wait moves the share; some 20 batches from one level to the next.
+    STEP = 0.05
+    #: A worker's wait shorter than this is the hand-over itself, not room to spare.
+    IDLE = 0.002
+
+    def __init__(self, share: float = 1.0) -> None:
+        self.share = share
+        self.credit = 0.0
+        self.crawl_waited = False
+
+    def next_page(self) -> int:
+        """The level of work to do here for the next page: 0, 1 or 2."""
+        self.credit += self.share
+        level = min(int(self.credit), 2)
+        self.credit -= level
+        return level
+
+    def worker_answered(self, waited: float) -> None:
+        """Move the share by what each side waited for since the last answer."""
+        if self.crawl_waited:
+            self.share = min(2.0, self.share + self.STEP)
+        if waited > self.IDLE:
+            self.share = max(0.0, self.share - self.STEP)
+        self.crawl_waited = False
 
 
 class IngestPipeline:
@@ -196,6 +252,7 @@ class IngestPipeline:
         self.worker: IngestWorker | None = None
         self.in_flight: set[asyncio.Future[Outcome]] = set()
         self.slots: asyncio.Semaphore | None = None
+        self.share = WorkShare()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IngestPipeline:
@@ -207,7 +264,10 @@ class IngestPipeline:
             return  # nothing will be crawled
         self.slots = asyncio.Semaphore(IN_FLIGHT)
         self.worker = IngestWorker(
-            spider.config.path, not spider.no_alerts, asyncio.get_event_loop()
+            spider.config.path,
+            not spider.no_alerts,
+            asyncio.get_event_loop(),
+            on_answer=self.share.worker_answered,
         )
 
     async def close_spider(self) -> None:
@@ -219,20 +279,24 @@ class IngestPipeline:
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, PageTask | Article) or self.worker is None:
             return item
-        task = self.extract_here(item) if len(self.in_flight) >= EXTRACT_HERE else item
+        level = self.share.next_page()
+        task = self.extract_here(item, fingerprints=level == 2) if level else item
         if task is None:
             return item
+        if self.slots.locked():
+            self.share.crawl_waited = True
         await self.slots.acquire()
         future = self.worker.submit(task)
         self.in_flight.add(future)
         future.add_done_callback(lambda done, url=item.url: self.record(done, url))
         return item
 
-    def extract_here(self, item: PageTask | Article) -> PageTask | Article | None:
-        """The worker is behind: make the Article here and do the database-free part of
-        storing it (hashes), so the two processes share the work. None:
+    def extract_here(
+        self, item: PageTask | Article, *, fingerprints: bool
+    ) -> PageTask | Article | None:
+        """Make the Article here and do the database-free part of storing it (hashes,
+        and perhaps fingerprints), so the two processes share the work. None:
         the page has no article body."""
-        fingerprints = len(self.in_flight) >= FINGERPRINT_HERE
         if isinstance(item, Article):
             return storage.prepare(item, fingerprints=fingerprints)
         try:

@@ -7,6 +7,7 @@ import os
 import pickle
 import signal
 import sqlite3
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -159,3 +160,98 @@ def test_the_worker_is_its_own_module_and_imports_no_scrapy(tmp_path: Path) -> N
     # loaded what it needs.
     assert "lxml" in maps
     assert "zope" not in maps
+
+
+def _framed(message: object) -> bytes:
+    return frame(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
+
+
+def _in_thread(call: Callable[[], object]) -> Callable[..., object]:
+    """Run ``call`` in a daemon thread: a test whose call never returns fails, not hangs."""
+    import threading
+
+    box: list[object] = []
+    thread = threading.Thread(target=lambda: box.append(call()), daemon=True)
+    thread.start()
+
+    def result(timeout: float = 10) -> object:
+        thread.join(timeout)
+        assert box, "still waiting"
+        return box[0]
+
+    return result
+
+
+def test_a_batch_takes_the_tasks_that_arrived_whole_and_waits_for_no_other() -> None:
+    """The crawl process writes when its event loop comes round to it: a task it has
+    half written must not hold up the tasks before it."""
+    from multiprocessing.connection import Connection
+
+    from spiders.worker import _Tasks
+
+    reader, writer = os.pipe()
+    tasks = _Tasks(Connection(reader, writable=False))
+    second = _framed((2, _article(2)))
+    os.write(writer, _framed((1, _article(1))) + second[:40])
+    first = _in_thread(tasks.batch)()  # fails if it waits for the rest of task 2
+    assert [key for key, _ in first] == [1]
+    later = _in_thread(tasks.batch)  # now it has nothing whole: it waits
+    os.write(writer, second[40:] + _framed((3, _article(3))))
+    assert [key for key, _ in later()] == [2, 3]
+    assert tasks.waited > 0
+    os.write(writer, _framed((4, _article(4))) + _framed(None) + _framed((5, _article(5))))
+    assert [key for key, _ in tasks.batch()] == [4]  # None ends it; 5 is never taken
+    assert tasks.batch() == []
+    os.close(writer)
+    tasks.conn.close()
+
+
+def test_the_end_of_the_task_pipe_ends_the_batches() -> None:
+    from multiprocessing.connection import Connection
+
+    from spiders.worker import _Tasks
+
+    reader, writer = os.pipe()
+    tasks = _Tasks(Connection(reader, writable=False))
+    os.write(writer, _framed((1, _article(1))))
+    os.close(writer)  # the crawl process is gone
+    assert [key for key, _ in tasks.batch()] == [1]
+    assert tasks.batch() == []
+    tasks.conn.close()
+
+
+def test_each_answer_says_how_long_the_worker_waited_for_its_batch(tmp_path: Path) -> None:
+    """What the crawl process balances its share of the work by (spiders.pipelines.WorkShare)."""
+
+    async def run() -> list[float]:
+        waits: list[float] = []
+        worker = IngestWorker(_config(tmp_path), False, asyncio.get_running_loop(), waits.append)
+        try:
+            await worker.submit(_article(0))  # the worker is up
+            await asyncio.sleep(0.5)  # and waits, idle, for this long
+            await worker.submit(_article(1))
+            return waits
+        finally:
+            worker.close()
+
+    waits = asyncio.run(run())
+    assert len(waits) == 2
+    assert 0.4 < waits[1] < 5
+
+
+def test_the_task_pipe_is_widened_where_the_system_allows() -> None:
+    import fcntl
+
+    from spiders.pipelines import PIPE_SIZE, _widen
+
+    if not hasattr(fcntl, "F_GETPIPE_SZ"):
+        pytest.skip("pipe sizes are Linux's")
+    reader, writer = os.pipe()
+    try:
+        before = fcntl.fcntl(writer, fcntl.F_GETPIPE_SZ)
+        _widen(writer)
+        most = int(Path("/proc/sys/fs/pipe-max-size").read_text())
+        assert fcntl.fcntl(writer, fcntl.F_GETPIPE_SZ) == max(before, min(PIPE_SIZE, most))
+    finally:
+        os.close(reader)
+        os.close(writer)
