@@ -17,7 +17,8 @@ from collections.abc import Callable
 from email.utils import formatdate
 from http import HTTPStatus
 
-from .messages import Request
+from .faults import FaultRule
+from .messages import Request, Response
 from .server import LOGGED_HEADERS, FixtureSite, response_headers
 
 _LOGGED = {name.lower(): name for name in LOGGED_HEADERS}
@@ -56,14 +57,14 @@ class _Connection(asyncio.Protocol):
                 return
             self._reply(req, resp, rule, close)
 
-    async def _later(self, delay: float, req, resp, rule) -> None:
+    async def _later(self, delay: float, req: Request, resp: Response, rule: FaultRule) -> None:
         await asyncio.sleep(delay)
         self.pending = None
         if self.transport is not None:
             self._reply(req, resp, rule, close=False)
             self._answer_waiting()
 
-    def _reply(self, req: Request, resp, rule, close: bool) -> None:
+    def _reply(self, req: Request, resp: Response, rule: FaultRule | None, close: bool) -> None:
         site = self.site
         site.record(req, resp.status)
         lines = [
