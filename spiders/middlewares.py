@@ -182,3 +182,23 @@ class ConditionalRequestMiddleware:
                     modified.decode("latin-1") if modified else None,
                 )
         return response
+
+
+class RequestCount:
+    """Count requests sent, the one downloader figure a run records (``pages`` needs it).
+
+    Stands in for Scrapy's DownloaderStats, which also sizes every request's and
+    response's headers and counts each status and method, for figures nothing here reads:
+    that cost some 2% of a bare crawl's CPU.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RequestCount:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        self.stats.inc_value("downloader/request_count")
+        return None

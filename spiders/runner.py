@@ -45,6 +45,9 @@ def run_crawls(
     """Crawl the named sources (all enabled ones when empty); returns status per source."""
     sources = [config.source(n) for n in names] or [s for s in config.sources if s.enabled]
     process = CrawlerProcess(scrapy_settings(config, log_level=log_level, progress=progress))
+    # Scrapy sets its loggers to DEBUG and filters at the handler: every response then
+    # builds a "Crawled (200)" record only to drop it. At the logger, none is built.
+    logging.getLogger("scrapy").setLevel(log_level)
     redact_logging(config)  # before the spiders load the config again (Apprise logs URLs)
     crawlers = {}
     for source in sources:

@@ -22,9 +22,25 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 # Our own middleware retries with backoff and honours Retry-After; Scrapy's retries at once.
 RETRY_ENABLED = False
+# Each middleware is a layer every request and response passes through: those whose
+# work nothing here uses are left out. Measured with bench/bare_spider.py's crawl of 2,000
+# pages, medians of 4: 4.15 s of CPU with them, 3.8 s without (0.18 ms a page).
 DOWNLOADER_MIDDLEWARES = {
+    # No source has a login; HttpAuth only checks for spider attributes never set.
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
     "spiders.middlewares.BackoffRetryMiddleware": 550,
     "spiders.middlewares.ConditionalRequestMiddleware": 560,
+    # Sizes every header for byte counts nothing reads; the request count a run records stays.
+    "scrapy.downloadermiddlewares.stats.DownloaderStats": None,
+    "spiders.middlewares.RequestCount": 850,
+}
+SPIDER_MIDDLEWARES = {
+    # A Referer header tells a site nothing it needs, and costs a policy lookup per request.
+    "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
+    # No depth limit is used: max_pages bounds a crawl, and listings stop at known articles.
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    # A development aid that checks every request's meta keys.
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
 }
 ITEM_PIPELINES = {"spiders.pipelines.IngestPipeline": 300}
 EXTENSIONS = {"spiders.progress.Progress": 500}

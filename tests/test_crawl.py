@@ -158,6 +158,8 @@ def test_unchanged_rerun_stores_nothing_and_costs_few_requests(crawled):
         assert len(site.requests) <= 5, (site.name, site.paths())
         run = last_run(config, site.name)
         assert (run["new_articles"], run["new_items"], run["status"]) == (0, 0, "ok")
+        # The run records the requests it made: every one the site saw, robots.txt too.
+        assert run["requests"] == len(site.requests) > 0, (site.name, site.paths())
 
 
 def test_unchanged_feed_answers_304_on_the_third_run(crawled):
