@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sqlite3
 import sys
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+import storage
 from spiders.sources import SourceSpider, spider_for
 from spiders.worker import tune_gc
 from wirewatch.config import Config, ConfigError, load_config
@@ -90,6 +92,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyError as exc:
         print(f"error: {exc.args[0]}", file=sys.stderr)
+        return 2
+    try:  # refused here in a line, not by each spider with a traceback
+        storage.open_db(config.database).close()
+    except (storage.StorageError, sqlite3.Error) as exc:
+        where = "" if str(config.database) in str(exc) else f"{config.database}: "
+        print(f"error: {where}{exc}", file=sys.stderr)
         return 2
     statuses = run_crawls(
         config,

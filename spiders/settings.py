@@ -35,8 +35,6 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.middlewares.RequestCount": 850,
 }
 SPIDER_MIDDLEWARES = {
-    # A Referer header tells a site nothing it needs, and costs a policy lookup per request.
-    "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
     # No depth limit is used: max_pages bounds a crawl, and listings stop at known articles.
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
     # A development aid that checks every request's meta keys.

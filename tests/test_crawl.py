@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from spiders.middlewares import retry_after_seconds
+from storage import SCHEMA_VERSION
 from tests.crawling import ROOT, last_run, rows, start_wirewatch, wirewatch, write_config
 from tests.fixturesite import (
     generate_site_posts,
@@ -248,6 +249,61 @@ def test_user_agent_names_the_tool(crawled):
     _, sites = crawled
     agents = {r.headers.get("User-Agent") for r in sites.a.requests}
     assert len(agents) == 1 and "wirewatch" in agents.pop()
+
+
+def test_a_clean_crawl_says_nothing_on_stderr(crawled):
+    """Without -v, a crawl where nothing went wrong writes no warning: the daemon relays
+    every line, and a warning each run (Scrapy's, about a middleware left out) is noise."""
+    config, _ = crawled
+    result = wirewatch(config, "crawl")
+    assert result.code == 0 and result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [("newer", "newer than this wirewatch"), ("garbage", "not a database")],
+)
+def test_a_bad_database_is_refused_before_anything_is_fetched(tmp_path, site_c, content, problem):
+    """The crawl's child starts before the database is checked; a database from a newer
+    wirewatch, or a file that is none, still ends the crawl with exit 2, the file and the
+    problem named in one line, and nothing fetched or stored."""
+    config = write_config(tmp_path, {"c": {"url": site_c.root + "news/", "kind": "html"}})
+    path = tmp_path / "ww.db"
+    if content == "newer":
+        conn = sqlite3.connect(path)
+        conn.execute("PRAGMA user_version = 999")
+        conn.close()
+    else:
+        path.write_bytes(b"not sqlite at all " * 100)
+    before = path.read_bytes()
+    result = wirewatch(config, "crawl")
+    assert result.code == 2, result.stderr
+    assert str(path) in result.stderr and problem in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not site_c.requests
+    assert path.read_bytes() == before
+
+
+def test_the_crawl_child_refuses_a_bad_database_in_one_line(tmp_path, site_c):
+    """The daemon's crawls run `python -m spiders.runner`: a database from a newer
+    wirewatch is exit 2 and one line there too, not a traceback from each spider."""
+    config = write_config(tmp_path, {"c": {"url": site_c.root + "news/", "kind": "html"}})
+    conn = sqlite3.connect(tmp_path / "ww.db")
+    conn.execute("PRAGMA user_version = 999")
+    conn.close()
+    done = subprocess.run(
+        [sys.executable, "-m", "spiders.runner", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"error: {tmp_path / 'ww.db'}: database schema version 999 is newer than this"
+        f" wirewatch knows ({SCHEMA_VERSION}); upgrade wirewatch"
+    ]
+    assert not site_c.requests
 
 
 def test_unreachable_site_fails_its_run_and_the_rest_goes_on(tmp_path, site_c):

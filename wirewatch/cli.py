@@ -9,20 +9,24 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-import storage
-from alerts.deliver import DeliveryReport, Redactor, deliver, send_apprise
-from alerts.render import format_for_url, render_test
 from wirewatch.config import STARTER_CONFIG, Config, ConfigError, load_config
 from wirewatch.logs import redact_logging
+
+if TYPE_CHECKING:
+    from alerts.deliver import DeliveryReport
+
+# Storage and alerts are imported by the commands that use them: with SQLite-utils and
+# numpy they take 0.2 s to import, and `crawl` starts its child before it needs them.
 
 
 class ConfigProblem(click.ClickException):
@@ -46,10 +50,13 @@ def _config(ctx: click.Context) -> Config:
 
 
 def _open(config: Config):
+    import storage
+
     try:
         return storage.open_db(config.database)
-    except storage.StorageError as exc:
-        raise ConfigProblem(f"{config.database}: {exc}") from None
+    except (storage.StorageError, sqlite3.Error) as exc:  # too new, or not a database
+        where = "" if str(config.database) in str(exc) else f"{config.database}: "
+        raise ConfigProblem(f"{where}{exc}") from None
 
 
 def _check_sources(config: Config, names: Iterable[str]) -> None:
@@ -114,14 +121,22 @@ def crawl(ctx: click.Context, sources: tuple[str, ...], full: bool, no_alerts: b
     """
     config = _config(ctx)
     _check_sources(config, sources)
-    db = _open(config)
-    before = db.execute("select coalesce(max(id), 0) from runs").fetchone()[0]
-    db.close()
-    code = _run_child(
+    before = _last_run_id(config.database)
+    command = _child_command(
         config, list(sources), full=full, no_alerts=no_alerts, verbose=ctx.obj["verbose"]
     )
+    # The child starts first: its start-up (Scrapy's imports) then overlaps this process's.
+    with subprocess.Popen(command) as child:
+        try:
+            _open(config).close()  # a bad or too-new database ends the crawl with a clear error
+            code = child.wait()
+        except BaseException:  # as subprocess.call: an interrupted wait leaves no child behind
+            child.kill()
+            raise
     if code == 2:
         raise SystemExit(2)
+    from alerts.deliver import deliver
+
     db = _open(config)
     runs = list(db.query("select * from runs where id > ? order by id", [before]))
     report = None if no_alerts else deliver(db, config)
@@ -148,14 +163,32 @@ def _print_delivery(report: DeliveryReport) -> bool:
     return bool(report.retrying or report.failed or report.unknown)
 
 
-def _run_child(
+def _last_run_id(database: Path) -> int:
+    """The newest run's id before a crawl: the crawl's runs are those after it.
+
+    Read with plain sqlite3, read-only, before storage is imported: a file not made
+    yet, or not a database, has no runs (opening it for the crawl says what is wrong).
+    """
+    try:
+        conn = sqlite3.connect(f"{Path(database).resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return 0
+    try:
+        return conn.execute("select coalesce(max(id), 0) from runs").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+    finally:
+        conn.close()
+
+
+def _child_command(
     config: Config, sources: list[str], *, full: bool, no_alerts: bool, verbose: int
-) -> int:
-    """Run the crawl in a child process (a Twisted reactor cannot be restarted)."""
+) -> list[str]:
+    """The crawl's child process (a Twisted reactor cannot be restarted)."""
     from scheduler.childcrawl import crawl_command
 
     level = {0: "WARNING", 1: "INFO"}.get(verbose, "DEBUG")
-    command = crawl_command(
+    return crawl_command(
         config.path,
         sources,
         full=full,
@@ -163,7 +196,6 @@ def _run_child(
         log_level=level,
         progress=sys.stderr.isatty(),
     )
-    return subprocess.call(command)
 
 
 @cli.command()
@@ -231,6 +263,8 @@ def items(
 
     Example: wirewatch items --source libya-analysis --since 2026-11-01 --search Derna
     """
+    import storage
+
     config = _config(ctx)
     db = _open(config)
     found = storage.list_items(
@@ -264,6 +298,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
 
     Example: wirewatch status --json
     """
+    import storage
     from scheduler.state import daemon_status
 
     config = _config(ctx)
@@ -339,6 +374,8 @@ def copies(ctx: click.Context, cluster: int, as_json: bool) -> None:
 
     Example: wirewatch copies 1042   (the cluster id is in `items --json`)
     """
+    import storage
+
     db = _open(_config(ctx))
     found = storage.cluster_copies(db, cluster)
     db.close()
@@ -365,6 +402,8 @@ def alerts(ctx: click.Context, pending: bool, failed: bool, limit: int, as_json:
 
     Example: wirewatch alerts --failed
     """
+    import storage
+
     if ctx.invoked_subcommand:
         return
     states = [
@@ -402,6 +441,9 @@ def alerts_retry(ctx: click.Context) -> None:
 
     Example: wirewatch alerts retry
     """
+    import storage
+    from alerts.deliver import deliver
+
     config = _config(ctx.parent)
     db = _open(config)
     queued = storage.retry(db)
@@ -420,6 +462,9 @@ def notify_test(ctx: click.Context, subscriber: str) -> None:
 
     Example: wirewatch notify-test analysts
     """
+    from alerts.deliver import Redactor, send_apprise
+    from alerts.render import format_for_url, render_test
+
     config = _config(ctx)
     found = next((s for s in config.subscribers if s.name == subscriber), None)
     if found is None:
@@ -447,6 +492,7 @@ def rematch(ctx: click.Context, since: datetime | None, send: bool, as_json: boo
 
     Example: wirewatch rematch --since 2026-10-21
     """
+    from alerts.deliver import deliver
     from alerts.rematch import rematch as run_rematch
 
     config = _config(ctx)
