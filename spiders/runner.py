@@ -18,7 +18,7 @@ from scrapy.settings import Settings
 
 import storage
 from spiders.sources import SourceSpider, spider_for
-from spiders.worker import tune_gc
+from spiders.worker import exit_now, tune_gc
 from wirewatch.config import Config, ConfigError, load_config
 from wirewatch.logs import redact_logging
 
@@ -111,4 +111,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_now(main())  # its crawl's runs are recorded and its worker has ended
