@@ -185,7 +185,7 @@ class ConditionalRequestMiddleware:
 
 
 class RequestCount:
-    """Count requests sent, the one downloader figure a run records (``pages`` needs it).
+    """Count requests sent: the one downloader figure a run records (its ``requests``).
 
     Stands in for Scrapy's DownloaderStats, which also sizes every request's and
     response's headers and counts each status and method, for figures nothing here reads:

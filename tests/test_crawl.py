@@ -251,12 +251,15 @@ def test_user_agent_names_the_tool(crawled):
     assert len(agents) == 1 and "wirewatch" in agents.pop()
 
 
-def test_a_clean_crawl_says_nothing_on_stderr(crawled):
+def test_a_clean_rerun_says_nothing_on_stderr_and_lists_its_own_runs(crawled):
     """Without -v, a crawl where nothing went wrong writes no warning: the daemon relays
     every line, and a warning each run (Scrapy's, about a middleware left out) is noise."""
     config, _ = crawled
     result = wirewatch(config, "crawl")
     assert result.code == 0 and result.stderr == ""
+    # This crawl's runs only, one a source, not the first crawl's as well.
+    listed = [line.split()[0] for line in result.stdout.splitlines()[1:] if line.strip()]
+    assert listed == ["a", "b", "c"], result.stdout
 
 
 @pytest.mark.parametrize(
