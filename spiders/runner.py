@@ -96,8 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     try:  # refused here in a line, not by each spider with a traceback
         storage.open_db(config.database).close()
     except (storage.StorageError, sqlite3.Error) as exc:
-        where = "" if str(config.database) in str(exc) else f"{config.database}: "
-        print(f"error: {where}{exc}", file=sys.stderr)
+        print(f"error: {storage.open_problem(config.database, exc)}", file=sys.stderr)
         return 2
     statuses = run_crawls(
         config,

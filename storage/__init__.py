@@ -30,6 +30,7 @@ from storage.db import (
     SchemaTooNew,
     StorageError,
     open_db,
+    open_problem,
     tune_for_bulk_writes,
     write_transaction,
 )
@@ -104,6 +105,7 @@ __all__ = [
     "mark_unknown",
     "normalise",
     "open_db",
+    "open_problem",
     "outbox_counts",
     "prepare",
     "rebuild_search_index",

@@ -25,6 +25,7 @@ __all__ = [
     "SchemaTooNew",
     "StorageError",
     "open_db",
+    "open_problem",
     "tune_for_bulk_writes",
     "write_transaction",
 ]
@@ -83,6 +84,13 @@ def open_db(path: str | Path) -> Database:
         db.close()
         raise
     return db
+
+
+def open_problem(path: str | Path, exc: Exception) -> str:
+    """Why :func:`open_db` refused ``path``, in one line naming the file once: a
+    :class:`SchemaTooNew` names it already, SQLite's own errors ("file is not a
+    database") do not."""
+    return str(exc) if str(path) in str(exc) else f"{path}: {exc}"
 
 
 def tune_for_bulk_writes(db: Database) -> None:

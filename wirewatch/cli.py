@@ -55,8 +55,7 @@ def _open(config: Config):
     try:
         return storage.open_db(config.database)
     except (storage.StorageError, sqlite3.Error) as exc:  # too new, or not a database
-        where = "" if str(config.database) in str(exc) else f"{config.database}: "
-        raise ConfigProblem(f"{where}{exc}") from None
+        raise ConfigProblem(storage.open_problem(config.database, exc)) from None
 
 
 def _check_sources(config: Config, names: Iterable[str]) -> None:
