@@ -12,6 +12,7 @@ import pytest
 
 from storage import Article, Paragraph, ingest
 from storage.db import (
+    BULK_CACHE_KIB,
     SCHEMA_VERSION,
     SchemaTooNew,
     StorageError,
@@ -118,6 +119,9 @@ def test_bulk_writes_keep_statement_journals_in_memory(tmp_path: Path) -> None:
         assert _temporary_files_in_batch(plain) != []
         assert _temporary_files_in_batch(tuned) == []
         assert tuned.execute("SELECT count(*) FROM articles").fetchone()[0] == 204
+        # Its page cache holds a store's indexes, not SQLite's default 2 MB.
+        assert tuned.execute("PRAGMA cache_size").fetchone()[0] == -BULK_CACHE_KIB
+        assert plain.execute("PRAGMA cache_size").fetchone()[0] == -2000
     finally:
         plain.close()
         tuned.close()
