@@ -82,6 +82,9 @@ class Prepared:
     paras: list[_Para]
     body_hash: str
     fingerprints: dict[str, neardup.Fingerprint]
+    #: (url, fetched_url) as prepared, and their canonical forms: w3lib's canonicalisation
+    #: costs some 60 µs a URL, and the crawl process has just made these very URLs.
+    urls: tuple[str, str | None, str, str | None] | None = None
 
 
 def prepare(article: Article, *, fingerprints: bool = True) -> Article:
@@ -99,8 +102,14 @@ def prepare(article: Article, *, fingerprints: bool = True) -> Article:
         for fp in fps:
             fp.facts  # noqa: B018 (worked out and kept: the lookup needs it)
         ready = dict(zip(distinct, fps, strict=True))
-    article.prepared = Prepared(paras, body_hash, ready)
+    article.prepared = Prepared(paras, body_hash, ready, _canonical_urls(article))
     return article
+
+
+def _canonical_urls(article: Article) -> tuple[str, str | None, str, str | None]:
+    """The article's URL and fetched URL, and the canonical form of each."""
+    fetched = canonical_url(article.fetched_url) if article.fetched_url else None
+    return (article.url, article.fetched_url, canonical_url(article.url), fetched)
 
 
 def _prepared(article: Article) -> Prepared | None:
@@ -136,8 +145,10 @@ def ingest(
     now = now or utcnow_iso()
     prepared = _prepared(article)
     paras, body_hash = (prepared.paras, prepared.body_hash) if prepared else _paragraphs(article)
-    url = canonical_url(article.url)
-    fetched = canonical_url(article.fetched_url) if article.fetched_url else None
+    urls = prepared.urls if prepared else None
+    if urls is None or urls[:2] != (article.url, article.fetched_url):  # changed since
+        urls = _canonical_urls(article)
+    url, fetched = urls[2], urls[3]
     conn = db.conn
     with write_transaction(db):
         found = _find(conn, article, url, fetched, body_hash if paras else None)

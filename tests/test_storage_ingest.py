@@ -333,6 +333,9 @@ def test_a_prepared_article_is_stored_as_ingest_would_store_it(
             raise AssertionError("a prepared article's fingerprints were worked out again")
         return work_out(texts)
 
+    def canonicalised_again(url: str) -> str:
+        raise AssertionError("a prepared article's URLs were canonicalised again")
+
     copy = make(
         source="republisher",
         url="https://republisher.example/libya-update/",
@@ -354,6 +357,7 @@ def test_a_prepared_article_is_stored_as_ingest_would_store_it(
             with monkeypatch.context() as patch:
                 patch.setattr(ingest_module, "_paragraphs", hashed_again)
                 patch.setattr(neardup, "fingerprints", fingerprinted_again)
+                patch.setattr(ingest_module, "canonical_url", canonicalised_again)
                 ingest(ahead, shipped, now=T0)
         assert ingest_module._paragraphs is not hashed_again
         assert _stored(ahead) == _stored(plain)
@@ -362,3 +366,15 @@ def test_a_prepared_article_is_stored_as_ingest_would_store_it(
     finally:
         plain.close()
         ahead.close()
+
+
+def test_a_prepared_article_whose_url_changed_is_stored_under_the_new_one(db: Database) -> None:
+    """The canonical URLs worked out by prepare are used only for the URLs they came from."""
+    from storage import prepare
+
+    article = prepare(make(url="https://site.example/update-a/?utm_source=feed"))
+    article.url = "https://SITE.example/update-b/?utm_medium=x#top"
+    ingest(db, article, now=T0)
+    assert db.execute("SELECT url FROM articles").fetchall() == [
+        ("https://site.example/update-b/",)
+    ]
