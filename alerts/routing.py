@@ -40,7 +40,7 @@ class Router:
         self.enqueued = 0
 
     def __call__(self, db: Database, item: dict[str, Any]) -> None:
-        mentions = self.matcher.find(item["text"])
+        mentions = self.mentions(item)
         if not mentions:
             return
         storage.store_mentions(db, item["id"], mentions)
@@ -52,7 +52,7 @@ class Router:
         mention_rows: list[tuple[int, str, str, int, int]] = []
         alerts: list[dict[str, Any]] = []
         for item in items:
-            mentions = self.matcher.find(item["text"])
+            mentions = self.mentions(item)
             mention_rows += [(item["id"], m.watch_id, m.name, m.start, m.end) for m in mentions]
             if mentions and self.send_alerts and not item.get("dup_of"):
                 alerts += self.alerts_for(item, mentions)
@@ -60,6 +60,12 @@ class Router:
             storage.store_mentions_many(db, mention_rows)
         if alerts:
             self.enqueued += storage.enqueue_many(db, alerts)
+
+    def mentions(self, item: dict[str, Any]) -> list[Mention]:
+        """The item's mentions: found ahead by the crawl process (``storage.prepare``
+        with this config's matcher) when it had room for that work, else found here."""
+        found = item.get("found")
+        return found if found is not None else self.matcher.find(item["text"])
 
     def route(self, db: Database, item: dict[str, Any], mentions: Iterable[Mention]) -> int:
         """Queue one alert per interested subscriber and channel; returns rows queued."""

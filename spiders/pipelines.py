@@ -28,7 +28,7 @@ import sys
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy.crawler import Crawler
 
@@ -36,6 +36,9 @@ import spiders
 import storage
 from spiders.worker import NO_BODY, Outcome, PageTask, article_from_page, frame, frames
 from storage import Article
+
+if TYPE_CHECKING:
+    from alerts.matcher import Matcher
 
 
 class WorkerGone(Exception):
@@ -213,10 +216,14 @@ class WorkShare:
     waiting for its next task means it could take more: do less here.
 
     ``share`` runs from 0 (every page goes raw to the worker) through 1 (every
-    page extracted and hashed here) to 2 (their fingerprints worked out here too);
-    a fraction is spread evenly over pages, so 1.25 extracts every page and works
-    out the fingerprints of one in four.
+    page extracted and hashed here) and 2 (their fingerprints worked out here too)
+    to 3 (their watchlist mentions and event dates as well); a fraction is spread
+    evenly over pages, so 1.25 extracts every page and works out the fingerprints
+    of one in four.
     """
+
+    #: The most work done here for a page (see above).
+    TOP = 3
 
     #: How far one wait moves the share; some 20 batches from one level to the next.
     STEP = 0.05
@@ -229,16 +236,16 @@ class WorkShare:
         self.crawl_waited = False
 
     def next_page(self) -> int:
-        """The level of work to do here for the next page: 0, 1 or 2."""
+        """The level of work to do here for the next page: 0 to :attr:`TOP`."""
         self.credit += self.share
-        level = min(int(self.credit), 2)
+        level = min(int(self.credit), self.TOP)
         self.credit -= level
         return level
 
     def worker_answered(self, waited: float) -> None:
         """Move the share by what each side waited for since the last answer."""
         if self.crawl_waited:
-            self.share = min(2.0, self.share + self.STEP)
+            self.share = min(float(self.TOP), self.share + self.STEP)
         if waited > self.IDLE:
             self.share = max(0.0, self.share - self.STEP)
         self.crawl_waited = False
@@ -253,6 +260,7 @@ class IngestPipeline:
         self.in_flight: set[asyncio.Future[Outcome]] = set()
         self.slots: asyncio.Semaphore | None = None
         self.share = WorkShare()
+        self._matcher: Matcher | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IngestPipeline:
@@ -280,7 +288,7 @@ class IngestPipeline:
         if not isinstance(item, PageTask | Article) or self.worker is None:
             return item
         level = self.share.next_page()
-        task = self.extract_here(item, fingerprints=level == 2) if level else item
+        task = self.extract_here(item, level) if level else item
         if task is None:
             return item
         if self.slots.locked():
@@ -291,14 +299,12 @@ class IngestPipeline:
         future.add_done_callback(lambda done, url=item.url: self.record(done, url))
         return item
 
-    def extract_here(
-        self, item: PageTask | Article, *, fingerprints: bool
-    ) -> PageTask | Article | None:
-        """Make the Article here and do the database-free part of storing it (hashes,
-        and perhaps fingerprints), so the two processes share the work. None:
-        the page has no article body."""
+    def extract_here(self, item: PageTask | Article, level: int) -> PageTask | Article | None:
+        """Make the Article here and do the database-free part of storing it to
+        ``level`` (see :class:`WorkShare`), so the two processes share the work.
+        None: the page has no article body."""
         if isinstance(item, Article):
-            return storage.prepare(item, fingerprints=fingerprints)
+            return self.prepare(item, level)
         try:
             article = article_from_page(item)
         except ValueError as exc:  # a configured selector that is not valid CSS
@@ -307,7 +313,20 @@ class IngestPipeline:
         if article is None:
             self.crawler.spider.context.error(item.url, "extraction", NO_BODY)
             return None
-        return storage.prepare(article, fingerprints=fingerprints)
+        return self.prepare(article, level)
+
+    def prepare(self, article: Article, level: int) -> Article:
+        find = self.matcher().find if level >= 3 else None
+        return storage.prepare(article, fingerprints=level >= 2, find=find)
+
+    def matcher(self) -> Matcher:
+        """The config's watchlist matcher, as the worker's router has it; built when
+        first needed (most crawls on a quiet machine never reach that level)."""
+        if self._matcher is None:
+            from alerts.matcher import Matcher
+
+            self._matcher = Matcher.from_watches(self.crawler.spider.config.watches)
+        return self._matcher
 
     def record(self, done: asyncio.Future[Outcome], url: str) -> None:
         """Count a stored article, or record why it was not stored."""

@@ -30,7 +30,8 @@ from storage.times import to_iso, utcnow_iso
 from storage.urls import canonical_url
 
 #: Called inside the transaction for each item stored for the first time, with the
-#: new ``items`` row as a dict; whatever it raises rolls the whole article back.
+#: new ``items`` row as a dict (and ``"found"``, for an article prepared with a
+#: ``find``: see :func:`prepare`); whatever it raises rolls the whole article back.
 OnNewItem = Callable[[Database, dict[str, Any]], None]
 #: Called once per stored version with all its new items (cheaper than one call each).
 OnNewItems = Callable[[Database, list[dict[str, Any]]], None]
@@ -85,25 +86,49 @@ class Prepared:
     #: (url, fetched_url) as prepared, and their canonical forms: w3lib's canonicalisation
     #: costs some 60 µs a URL, and the crawl process has just made these very URLs.
     urls: tuple[str, str | None, str, str | None] | None = None
+    #: By paragraph hash, when worked out ahead: each paragraph's event date (ISO or
+    #: None), and what the ``find`` given to :func:`prepare` found in it (a crawl's
+    #: watchlist mentions). Only new items need them, so a crawl works them out ahead
+    #: only while its storing process is the one behind.
+    event_dates: dict[str, str | None] | None = None
+    found: dict[str, Any] | None = None
 
 
-def prepare(article: Article, *, fingerprints: bool = True) -> Article:
+def prepare(
+    article: Article,
+    *,
+    fingerprints: bool = True,
+    find: Callable[[str], Any] | None = None,
+) -> Article:
     """Do the database-free part of :func:`ingest` now; ingest then skips it.
 
-    ``fingerprints=False`` leaves the near-duplicate fingerprints to ingest.
+    ``fingerprints=False`` leaves the near-duplicate fingerprints to ingest. With
+    ``find``, each distinct paragraph's event date is worked out too, and ``find``
+    is run on its text; ingest hands that result to ``on_new_items`` as the new
+    item's ``"found"`` (a crawl's router takes it for the item's mentions).
     """
     paras, body_hash = _paragraphs(article)
+    distinct: dict[str, str] = {}
+    for p in paras:
+        distinct.setdefault(p.hash, p.text)  # as ingest does: the first text of each hash
     ready: dict[str, neardup.Fingerprint] = {}
+    event_dates = found = None
+    if find is not None:
+        event_dates = {h: _iso_event_date(text, article) for h, text in distinct.items()}
+        found = {h: find(text) for h, text in distinct.items()}
     if fingerprints:
-        distinct: dict[str, str] = {}
-        for p in paras:
-            distinct.setdefault(p.hash, p.text)  # as ingest does: the first text of each hash
         fps = neardup.fingerprints(list(distinct.values()))
         for fp in fps:
             fp.facts  # noqa: B018 (worked out and kept: the lookup needs it)
         ready = dict(zip(distinct, fps, strict=True))
-    article.prepared = Prepared(paras, body_hash, ready, _canonical_urls(article))
+    urls = _canonical_urls(article)
+    article.prepared = Prepared(paras, body_hash, ready, urls, event_dates, found)
     return article
+
+
+def _iso_event_date(text: str, article: Article) -> str | None:
+    day = event_date(text, article.published)
+    return day.isoformat() if day else None
 
 
 def _canonical_urls(article: Article) -> tuple[str, str | None, str, str | None]:
@@ -363,6 +388,10 @@ def _store_version(
     on_new_item, on_new_items = hooks
     if new_rows and (on_new_item or on_new_items):
         items = [dict(zip(ITEM_COLUMNS, row, strict=True)) for row in new_rows]
+        prepared = _prepared(article)
+        if prepared is not None and prepared.found is not None:
+            for item in items:
+                item["found"] = prepared.found[item["hash"]]
         for item in items if on_new_item else ():
             on_new_item(db, item)
         if on_new_items:
@@ -404,6 +433,7 @@ def _new_item_rows(
             new.setdefault(p.hash, p)
     prepared = _prepared(article)
     ready = prepared.fingerprints if prepared else {}
+    dates = prepared.event_dates if prepared and prepared.event_dates is not None else {}
     missing = neardup.fingerprints([p.text for h, p in new.items() if h not in ready])
     worked_out = iter(missing)
     fps = [ready[h] if h in ready else next(worked_out) for h in new]
@@ -412,8 +442,7 @@ def _new_item_rows(
     fingerprints = []
     for p, fp, dup_of in zip(new.values(), fps, duplicates, strict=True):
         item_ids[p.hash] = next_id
-        day = event_date(p.text, article.published)
-        iso_day = day.isoformat() if day else None
+        iso_day = dates[p.hash] if p.hash in dates else _iso_event_date(p.text, article)
         cluster = _cluster_of(conn, dup_of) if dup_of else next_id
         rows.append(
             (next_id, p.hash, p.text, iso_day, article_id, version_id, now, cluster, dup_of)

@@ -406,3 +406,71 @@ def test_copy_seen_first_on_the_republisher_alerts_once(tmp_path, sites, hook):
     listed = wirewatch(config, "copies", str(cluster), "--json")
     sources = {json.loads(line)["source"] for line in listed.stdout.splitlines()}
     assert sources == {"a", "b"}
+
+
+def test_mentions_and_event_dates_worked_out_ahead_are_stored_as_if_found_here(
+    tmp_path, monkeypatch
+):
+    """A busy crawl process may find an article's mentions and event dates itself
+    (storage.prepare with the matcher's find) and pickle them to its storing
+    process: the mentions, event dates and queued alerts must be the ones the
+    storing process would have found, and it must not look for them again."""
+    import pickle
+
+    from alerts.matcher import Matcher
+
+    extra = subscriber("ops", "json://127.0.0.1:9/hook", ["*"])
+    config = load_config(
+        write_config(tmp_path, {"s": {"url": "http://127.0.0.1:9/"}}, extra=WATCHES + extra)
+    )
+    articles = [
+        Article(
+            source="s",
+            url=f"http://127.0.0.1:9/{n}/",
+            title=f"Update {n}",
+            paragraphs=[Paragraph(text) for text in texts],
+            published=datetime(2016, 1, 4, tzinfo=UTC),
+        )
+        for n, texts in enumerate(
+            [
+                THREE,
+                [
+                    "On 30 December, IS fighters attacked a checkpoint near Surt.",
+                    "Daesh is said to hold positions east of Darnah; this is unconfirmed.",
+                    "Last week, nothing was reported from the south.",
+                ],
+            ]
+        )
+    ]
+
+    def stored(db) -> tuple[list, list, list]:
+        return (
+            db.execute("SELECT id, event_date FROM items ORDER BY id").fetchall(),
+            db.execute('SELECT item_id, watch_id, name, start, "end" FROM mentions').fetchall(),
+            db.execute("SELECT subscriber, item_id, watch_ids FROM outbox ORDER BY id").fetchall(),
+        )
+
+    def found_again(text: str) -> list:
+        raise AssertionError("mentions found ahead were looked for again")
+
+    plain = storage.open_db(tmp_path / "plain.db")
+    ahead = storage.open_db(tmp_path / "ahead.db")
+    try:
+        find = Matcher.from_watches(config.watches).find
+        for article in articles:
+            storage.ingest(plain, article, on_new_items=Router(config).many)
+            prepared = storage.prepare(article, find=find)
+            shipped = pickle.loads(pickle.dumps(prepared))
+            router = Router(config)
+            monkeypatch.setattr(router.matcher, "find", found_again)
+            storage.ingest(ahead, shipped, on_new_items=router.many)
+        assert stored(ahead) == stored(plain)
+        items, mentions, outbox = stored(plain)
+        assert [day for _, day in items] == [
+            "2016-03-03", "2016-03-04", "2016-03-05", "2015-12-30", None, None
+        ]  # fmt: skip
+        assert {watch for _, watch, *_ in mentions} == {"derna", "sirte", "isis"}
+        assert len(outbox) == 5  # every item but the one that names nothing watched
+    finally:
+        plain.close()
+        ahead.close()

@@ -255,3 +255,34 @@ def test_the_task_pipe_is_widened_where_the_system_allows() -> None:
     finally:
         os.close(reader)
         os.close(writer)
+
+
+async def _stored_prepared(config: Path, articles: list[Article]) -> list[Outcome]:
+    worker = IngestWorker(config, False, asyncio.get_running_loop())
+    try:
+        return await asyncio.gather(*(worker.submit(a) for a in articles))
+    finally:
+        worker.close()
+
+
+def test_mentions_found_in_the_crawl_process_reach_the_database(tmp_path: Path) -> None:
+    """At the work share's top the crawl process finds each article's mentions and
+    event dates itself: they cross the pipe and are stored as the worker's own."""
+    from alerts.matcher import Matcher
+    from storage import prepare
+    from wirewatch.config import load_config
+
+    watch = '\n[[watch]]\nid = "sirte"\nkind = "place"\nnames = ["Sirte"]\n'
+    config = write_config(tmp_path, {"s": {"url": "https://example.test/"}}, extra=watch)
+    find = Matcher.from_watches(load_config(config).watches).find
+    articles = [prepare(_article(n), find=find) for n in range(40)]
+    outcomes = asyncio.run(_stored_prepared(config, articles))
+    assert [o.status for o in outcomes] == ["new"] * 40
+    with sqlite3.connect(tmp_path / "ww.db") as db:
+        mentions = db.execute(
+            "SELECT watch_id, name, start FROM mentions ORDER BY item_id"
+        ).fetchall()
+        days = db.execute("SELECT DISTINCT event_date FROM items").fetchall()
+    texts = [_article(n).paragraphs[0].text for n in range(40)]
+    assert mentions == [("sirte", "Sirte", text.index("Sirte")) for text in texts]
+    assert days == [("2026-03-03",)]

@@ -15,6 +15,8 @@ from spiders.pipelines import WorkShare
         (1.0, [1, 1, 1, 1, 1, 1, 1, 1]),
         (1.25, [1, 1, 1, 2, 1, 1, 1, 2]),
         (2.0, [2, 2, 2, 2, 2, 2, 2, 2]),
+        (2.5, [2, 3, 2, 3, 2, 3, 2, 3]),
+        (3.0, [3, 3, 3, 3, 3, 3, 3, 3]),
     ],
 )
 def test_a_share_is_spread_evenly_over_pages(share: float, levels: list[int]) -> None:
@@ -42,8 +44,8 @@ def test_the_share_stays_between_raw_pages_and_all_the_work() -> None:
     for _ in range(100):
         work.crawl_waited = True
         work.worker_answered(0.0)
-    assert work.share == 2.0
-    assert {work.next_page() for _ in range(10)} == {2}
+    assert work.share == WorkShare.TOP == 3
+    assert {work.next_page() for _ in range(10)} == {3}
     for _ in range(100):
         work.worker_answered(1.0)
     assert work.share == 0.0
