@@ -1,8 +1,10 @@
-"""Downloader middlewares: polite retries, and conditional requests from stored validators."""
+"""Downloader middlewares: polite retries, conditional requests from stored validators,
+meta refreshes read only where a page can have one, and the request count."""
 
 from __future__ import annotations
 
 import asyncio
+import codecs
 import email.utils
 import logging
 import time
@@ -11,6 +13,7 @@ from typing import Any
 
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import (
     CannotResolveHostError,
@@ -20,7 +23,7 @@ from scrapy.exceptions import (
     NotConfigured,
     ResponseDataLossError,
 )
-from scrapy.http import Response
+from scrapy.http import HtmlResponse, Response
 from twisted.internet.error import (
     ConnectError,
     ConnectionLost,
@@ -182,6 +185,33 @@ class ConditionalRequestMiddleware:
                     modified.decode("latin-1") if modified else None,
                 )
         return response
+
+
+class MetaRefresh(MetaRefreshMiddleware):
+    """Scrapy's meta-refresh redirects, without reading the pages that cannot have one.
+
+    Scrapy decodes every HTML page and runs w3lib's search over its first 4,096
+    characters: 1.9% of a bench crawl's process, for a tag few pages have. A
+    refresh tag needs a literal ``http-equiv`` attribute (browsers decode entities
+    in attribute values, never in names), and in an encoding that writes ASCII as
+    ASCII those 4,096 characters lie within :attr:`HEAD_BYTES` bytes. A page
+    without it there is passed on unread; any other goes through Scrapy's check.
+    """
+
+    HEAD_BYTES = 4 * 4096
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        if isinstance(response, HtmlResponse) and not _may_refresh(response, self.HEAD_BYTES):
+            return response
+        return super().process_response(request, response)
+
+
+def _may_refresh(response: HtmlResponse, head_bytes: int) -> bool:
+    try:
+        wide = codecs.lookup(response.encoding).name.startswith(("utf-16", "utf-32"))
+    except LookupError:
+        wide = True
+    return wide or b"http-equiv" in response.body[:head_bytes].lower()
 
 
 class RequestCount:

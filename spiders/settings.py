@@ -31,6 +31,9 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
     "spiders.middlewares.BackoffRetryMiddleware": 550,
     "spiders.middlewares.ConditionalRequestMiddleware": 560,
+    # Scrapy's, passing over pages with no http-equiv attribute unread (see the class).
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "spiders.middlewares.MetaRefresh": 580,
     # Sizes every header for byte counts nothing reads; the request count a run records stays.
     "scrapy.downloadermiddlewares.stats.DownloaderStats": None,
     "spiders.middlewares.RequestCount": 850,
