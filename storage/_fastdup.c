@@ -341,9 +341,11 @@ static PyObject *KeyIndex_candidates(KeyIndex *self, PyObject *args) {
         PyObject *query = PySequence_Fast_GET_ITEM(seq, q), *bands;
         long long mask;
         if (!PyArg_ParseTuple(query, "OL", &bands, &mask)) goto fail;
-        PyObject *bseq = PySequence_Fast(bands, "band keys must be a sequence");
+        /* The keys as numbers, or packed as pack_bands packs them (little-endian int64). */
+        int packed = PyBytes_Check(bands);
+        PyObject *bseq = packed ? Py_NewRef(bands) : PySequence_Fast(bands, "band keys must be a sequence");
         if (!bseq) goto fail;
-        Py_ssize_t nb = PySequence_Fast_GET_SIZE(bseq);
+        Py_ssize_t nb = packed ? PyBytes_GET_SIZE(bseq) / 8 : PySequence_Fast_GET_SIZE(bseq);
         if (nb > cap_keys) {
             PyMem_Free(keys);
             cap_keys = nb * 2;
@@ -353,7 +355,16 @@ static PyObject *KeyIndex_candidates(KeyIndex *self, PyObject *args) {
                 goto fail;
             }
         }
-        for (Py_ssize_t i = 0; i < nb; i++) keys[i] = PyLong_AsLongLong(PySequence_Fast_GET_ITEM(bseq, i));
+        if (packed) {
+            const unsigned char *p = (const unsigned char *)PyBytes_AS_STRING(bseq);
+            for (Py_ssize_t i = 0; i < nb; i++) {
+                uint64_t v = 0;
+                for (int b = 7; b >= 0; b--) v = v << 8 | p[8 * i + b];
+                keys[i] = (int64_t)v;
+            }
+        } else {
+            for (Py_ssize_t i = 0; i < nb; i++) keys[i] = PyLong_AsLongLong(PySequence_Fast_GET_ITEM(bseq, i));
+        }
         Py_DECREF(bseq);
         if (PyErr_Occurred()) goto fail;
         qsort(keys, nb, sizeof(int64_t), by_item); /* so a key given twice counts once */

@@ -238,14 +238,41 @@ class Fingerprint:
     paragraphs have none, and the key is the dearest part.
     """
 
-    __slots__ = ("_facts", "_key", "bands", "shingles", "text")
+    __slots__ = ("_bands", "_facts", "_key", "_packed", "shingles", "text")
 
-    def __init__(self, text: str, shingles: frozenset[int], bands: tuple[int, ...]) -> None:
+    def __init__(
+        self,
+        text: str,
+        shingles: frozenset[int],
+        bands: tuple[int, ...] | None,
+        packed: bytes | None = None,
+    ) -> None:
+        """``bands`` as numbers, or None with ``packed``: the same keys as
+        :func:`pack_bands` packs them (how they cross from a crawl process, how
+        the index and the ``item_bands`` table take them)."""
         self.text = text
         self.shingles = shingles
-        self.bands = bands
+        self._bands = bands
+        self._packed = packed
         self._key: EventKey | None = None
         self._facts: int | None = None
+
+    @property
+    def bands(self) -> tuple[int, ...]:
+        """The LSH band keys."""
+        if self._bands is None:
+            self._bands = _unpack(self._packed or b"")
+        return self._bands
+
+    @property
+    def packed(self) -> bytes:
+        """The band keys packed (:func:`pack_bands`). A storing process takes them
+        packed from the pickle to the index and the table without ever making
+        the 40 to 60 numbers of each: that and packing them again cost 4% of its
+        instructions (callgrind)."""
+        if self._packed is None:
+            self._packed = pack_bands(self._bands or ())
+        return self._packed
 
     @property
     def key(self) -> EventKey:
@@ -268,7 +295,7 @@ class Fingerprint:
         shingles = array.array("I", self.shingles).tobytes()
         key = self._key
         facts = (key._dates, key._numbers, key._stripped) if key is not None else None
-        return (_rebuilt, (self.text, shingles, pack_bands(self.bands), self._facts, facts))
+        return (_rebuilt, (self.text, shingles, self.packed, self._facts, facts))
 
 
 def _rebuilt(
@@ -278,7 +305,7 @@ def _rebuilt(
     mask: int | None,
     facts: tuple[frozenset | None, frozenset | None, str | None] | None = None,
 ) -> Fingerprint:
-    fp = Fingerprint(text, frozenset(array.array("I", shingles)), _unpack(bands))
+    fp = Fingerprint(text, frozenset(array.array("I", shingles)), None, bands)
     fp._facts = mask
     if facts is not None:
         fp._key = key = EventKey(text, dates=facts[0], numbers=facts[1])
@@ -349,7 +376,7 @@ def find_duplicates(
     search of the index and one read of candidate texts for them all."""
     conn = getattr(db, "conn", db)
     index = band_index(conn)
-    found = index.candidates_many([(fp.bands, fp.facts) for fp in fps])
+    found = index.candidates_many([(index.keys_of(fp), fp.facts) for fp in fps])
     rows = _texts(conn, {i for ids in found for i in ids})
     day = _day(published)
     found_dups = []
@@ -505,7 +532,7 @@ def index_items(db: Database | sqlite3.Connection, items: list[tuple[int, Finger
     """
     getattr(db, "conn", db).executemany(
         "INSERT OR REPLACE INTO item_bands (item_id, bands, facts) VALUES (?, ?, ?)",
-        [(item_id, pack_bands(fp.bands), fp.facts) for item_id, fp in items],
+        [(item_id, fp.packed, fp.facts) for item_id, fp in items],
     )
     for item_id, fp in items:
         _keep(item_id, _unbanded_copy(fp))
@@ -539,6 +566,11 @@ class BandIndex:
     def refresh(self, conn: sqlite3.Connection) -> None:
         for item_id, blob, facts in _rows_since(conn, self.seen).fetchall():
             self.add(item_id, _unpack(blob), facts)
+
+    @staticmethod
+    def keys_of(fp: Fingerprint) -> tuple[int, ...]:
+        """A fingerprint's band keys as :meth:`candidates_many` takes them."""
+        return fp.bands
 
     def add(self, item_id: int, bands: tuple[int, ...], facts: int) -> None:
         first = self.first
@@ -686,10 +718,15 @@ class NativeBandIndex:
     def add(self, item_id: int, bands: tuple[int, ...], facts: int) -> None:
         self._keys.add(item_id, pack_bands(bands), facts)
 
+    @staticmethod
+    def keys_of(fp: Fingerprint) -> bytes:
+        """A fingerprint's band keys as :meth:`candidates_many` takes them: packed."""
+        return fp.packed
+
     def candidates_many(
-        self, queries: list[tuple[tuple[int, ...], int]], limit: int = CANDIDATES
+        self, queries: list[tuple[tuple[int, ...] | bytes, int]], limit: int = CANDIDATES
     ) -> list[list[int]]:
-        """See :meth:`BandIndex.candidates_many`."""
+        """See :meth:`BandIndex.candidates_many`; band keys as numbers or packed."""
         return self._keys.candidates(queries, limit, MIN_HITS, MAX_POSTINGS)
 
     @property

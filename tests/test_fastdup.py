@@ -86,6 +86,9 @@ def test_candidates_match_the_numpy_index(texts: list[str]) -> None:
     queries = [(fp.bands, fp.facts) for fp in asked]
     expected = reference.candidates_many(queries)
     assert native.candidates_many(queries) == expected
+    # The storing process asks with the keys packed, as they come from the crawl process.
+    packed = [(neardup.pack_bands(bands), facts) for bands, facts in queries]
+    assert native.candidates_many(packed) == expected
     assert sum(map(len, expected)) > len(queries) // 2  # the stored third found itself, at least
     assert native.seen == len(stored)
 
@@ -136,3 +139,16 @@ def test_the_python_fallback_passes_the_near_duplicate_tests() -> None:
         text=True,
     )
     assert run.returncode == 0, run.stdout[-3000:]
+
+
+def test_a_fingerprint_crosses_processes_with_its_keys_packed(texts: list[str]) -> None:
+    """Unpickled, a fingerprint holds its band keys packed, the same keys as before,
+    and packs them for the index and the table without unpacking them first."""
+    import pickle
+
+    for fp in neardup.fingerprints(texts[:20]):
+        copy = pickle.loads(pickle.dumps(fp))
+        assert copy._bands is None  # nothing unpacked on arrival
+        assert copy.packed == neardup.pack_bands(fp.bands)
+        assert copy._bands is None  # nor to be packed again
+        assert copy.bands == fp.bands and copy.shingles == fp.shingles
