@@ -62,10 +62,13 @@ class Router:
             self.enqueued += storage.enqueue_many(db, alerts)
 
     def mentions(self, item: dict[str, Any]) -> list[Mention]:
-        """The item's mentions: found ahead by the crawl process (``storage.prepare``
-        with this config's matcher) when it had room for that work, else found here."""
+        """The item's mentions: found ahead by the crawl process when it had room for
+        that work (``storage.prepare`` with this config's ``Matcher.find_spans``, so
+        ``"found"`` holds their tuples), else found here."""
         found = item.get("found")
-        return found if found is not None else self.matcher.find(item["text"])
+        if found is None:
+            return self.matcher.find(item["text"])
+        return [Mention(*span) for span in found]
 
     def route(self, db: Database, item: dict[str, Any], mentions: Iterable[Mention]) -> int:
         """Queue one alert per interested subscriber and channel; returns rows queued."""

@@ -316,7 +316,7 @@ class IngestPipeline:
         return self.prepare(article, level)
 
     def prepare(self, article: Article, level: int) -> Article:
-        find = self.matcher().find if level >= 3 else None
+        find = self.matcher().find_spans if level >= 3 else None
         return storage.prepare(article, fingerprints=level >= 2, find=find)
 
     def matcher(self) -> Matcher:

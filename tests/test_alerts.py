@@ -456,7 +456,7 @@ def test_mentions_and_event_dates_worked_out_ahead_are_stored_as_if_found_here(
     plain = storage.open_db(tmp_path / "plain.db")
     ahead = storage.open_db(tmp_path / "ahead.db")
     try:
-        find = Matcher.from_watches(config.watches).find
+        find = Matcher.from_watches(config.watches).find_spans
         for article in articles:
             storage.ingest(plain, article, on_new_items=Router(config).many)
             prepared = storage.prepare(article, find=find)

@@ -274,7 +274,7 @@ def test_mentions_found_in_the_crawl_process_reach_the_database(tmp_path: Path) 
 
     watch = '\n[[watch]]\nid = "sirte"\nkind = "place"\nnames = ["Sirte"]\n'
     config = write_config(tmp_path, {"s": {"url": "https://example.test/"}}, extra=watch)
-    find = Matcher.from_watches(load_config(config).watches).find
+    find = Matcher.from_watches(load_config(config).watches).find_spans
     articles = [prepare(_article(n), find=find) for n in range(40)]
     outcomes = asyncio.run(_stored_prepared(config, articles))
     assert [o.status for o in outcomes] == ["new"] * 40

@@ -253,3 +253,12 @@ def test_default_watchlist_places_have_coordinates():
     for place in places:
         assert place.lat is not None and place.lon is not None, place.id
         assert 19 < place.lat < 34 and 9 < place.lon < 26, place.id
+
+
+def test_spans_are_the_mentions_as_tuples() -> None:
+    """What a crawl process sends its storing process: the same mentions, as tuples."""
+    matcher = Matcher([watch("derna", ["Derna", "Darnah"], ["DMSC"])])
+    text = "Clashes in Darnah; the DMSC said Derna's port was shelled."
+    spans = matcher.find_spans(text)
+    assert [Mention(*span) for span in spans] == matcher.find(text)
+    assert [text[start:end] for _, _, start, end in spans] == ["Darnah", "DMSC", "Derna"]
