@@ -9,8 +9,9 @@ counts are complete when the spider closes: ``close_spider`` waits for the rest.
 
 The two processes share the work by need (:class:`WorkShare`): the crawl process
 may extract a page itself and do the database-free part of storing it (the
-paragraphs' hashes, perhaps their near-duplicate fingerprints:
-:func:`storage.prepare`), sending a prepared Article instead of the page. It does
+paragraphs' hashes, perhaps their near-duplicate fingerprints, perhaps their
+watchlist mentions and event dates: :func:`storage.prepare`), sending a prepared
+Article instead of the page. It does
 more of that while it has to wait for the worker, and less while the worker waits
 for it, so whichever core has room does the work.
 """
