@@ -52,19 +52,24 @@ class Router:
         mention_rows: list[tuple[int, str, str, int, int]] = []
         alerts: list[dict[str, Any]] = []
         for item in items:
-            mentions = self.mentions(item)
-            mention_rows += [(item["id"], m.watch_id, m.name, m.start, m.end) for m in mentions]
-            if mentions and self.send_alerts and not item.get("dup_of"):
-                alerts += self.alerts_for(item, mentions)
+            spans = self.spans(item)
+            mention_rows += [(item["id"], *span) for span in spans]
+            if spans and self.send_alerts and not item.get("dup_of"):
+                alerts += self.alerts_watching(item, {span[0] for span in spans})
         if mention_rows:
             storage.store_mentions_many(db, mention_rows)
         if alerts:
             self.enqueued += storage.enqueue_many(db, alerts)
 
+    def spans(self, item: dict[str, Any]) -> list[tuple[str, str, int, int]]:
+        """The item's mentions as (watch_id, name, start, end): found ahead by the crawl
+        process when it had room for that work (``storage.prepare`` with this config's
+        ``Matcher.find_spans``, kept in ``"found"``), else found here."""
+        found = item.get("found")
+        return found if found is not None else self.matcher.find_spans(item["text"])
+
     def mentions(self, item: dict[str, Any]) -> list[Mention]:
-        """The item's mentions: found ahead by the crawl process when it had room for
-        that work (``storage.prepare`` with this config's ``Matcher.find_spans``, so
-        ``"found"`` holds their tuples), else found here."""
+        """The item's mentions (see :meth:`spans`) as :class:`Mention` objects."""
         found = item.get("found")
         if found is None:
             return self.matcher.find(item["text"])
@@ -77,7 +82,10 @@ class Router:
 
     def alerts_for(self, item: dict[str, Any], mentions: Iterable[Mention]) -> list[dict]:
         """The outbox rows an item's mentions call for: per interested subscriber and URL."""
-        watched = {m.watch_id for m in mentions}
+        return self.alerts_watching(item, {m.watch_id for m in mentions})
+
+    def alerts_watching(self, item: dict[str, Any], watched: set[str]) -> list[dict]:
+        """The outbox rows for an item that mentions the watches ``watched``."""
         now = self.clock()
         found = []
         for subscriber in self.subscribers:
