@@ -106,6 +106,34 @@ def test_a_stock_key_yields_nothing_and_facts_filter() -> None:
     assert index.candidates_many([((7, 8, 9), 0b0110)], limit=1) == [[50]]
 
 
+def test_a_key_keeps_its_items_up_to_the_stock_and_then_none() -> None:
+    """The first items of a key sit in its slot, the rest in a chain: all are found
+    until one item too many makes the key stock, and then none is kept."""
+    index = neardup.NativeBandIndex()
+    shared = (101, 202)
+    for item_id in range(1, neardup.MAX_POSTINGS + 1):  # as many as a lookup still takes
+        index.add(item_id, shared, 0)
+    everyone = list(range(1, neardup.MAX_POSTINGS + 1))
+    assert index.candidates_many([(shared, 0)], limit=len(everyone)) == [everyone]
+    assert index._keys.postings == 2 * neardup.MAX_POSTINGS
+    index.add(99, (101, 303, 404), 0)  # 101 becomes stock; 202 still has its items
+    assert index._keys.postings == neardup.MAX_POSTINGS + 2
+    assert index.candidates_many([((101, 202, 303), 0)]) == [[]]  # one shared key each
+    index.add(100, (202, 303, 404), 0)  # 202 becomes stock too
+    assert index.candidates_many([((202, 303, 404), 0)]) == [[99, 100]]  # by 303 and 404
+
+
+def test_a_lookup_beyond_the_stock_is_refused() -> None:
+    """An index that dropped a stock key's items cannot answer for a larger bound."""
+    index = _fastdup.KeyIndex(3)
+    index.add(1, neardup.pack_bands((1, 2)), 0)
+    with pytest.raises(ValueError, match="stock"):
+        index.candidates([((1, 2), 0)], 10, 2, 4)
+    assert index.candidates([((1, 2), 0)], 10, 2, 3) == [[1]]
+    with pytest.raises(ValueError, match="stock"):
+        _fastdup.KeyIndex(0)
+
+
 def test_a_key_twice_counts_once() -> None:
     index = neardup.NativeBandIndex()
     index.add(1, (5, 5, 6), 0)
