@@ -1,0 +1,38 @@
+"""Checks that the crawl settings turn off at run time, done once here instead."""
+
+from __future__ import annotations
+
+import inspect
+
+from scrapy.utils.misc import is_generator_with_return_value
+
+from spiders import settings, sources
+
+
+def _callbacks() -> list:
+    """Every parse method of every spider class: what Scrapy would check per response."""
+    found = []
+    for spider in {sources.SourceSpider, *sources.SPIDERS.values()}:
+        for name, member in inspect.getmembers(spider, inspect.isfunction):
+            if name.startswith("parse"):
+                found.append(member)
+    return found
+
+
+def test_no_callback_is_a_generator_that_returns_a_value() -> None:
+    """Scrapy's WARN_ON_GENERATOR_RETURN_VALUE, off in settings.py for speed: a value
+    returned from a generator callback is silently lost, which this catches instead."""
+    assert settings.WARN_ON_GENERATOR_RETURN_VALUE is False
+    callbacks = _callbacks()
+    assert {c.__name__ for c in callbacks} >= {"parse_article", "parse_rest", "parse_feed"}
+    assert [c.__qualname__ for c in callbacks if is_generator_with_return_value(c)] == []
+
+
+def test_the_check_sees_a_generator_returning_a_value() -> None:
+    """The check above can fail: Scrapy's test finds the bug it looks for."""
+
+    def parse_bad(self, response):
+        yield response
+        return 42
+
+    assert is_generator_with_return_value(parse_bad)
