@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -139,10 +141,33 @@ def _create_private(path: Path) -> None:
 
 def _configure(db: Database) -> None:
     """Set the per-connection pragmas; WAL itself persists in the file."""
-    db.enable_wal()  # must not run inside a transaction: open_db is the place
+    _enable_wal(db)  # must not run inside a transaction: open_db is the place
     db.execute("PRAGMA synchronous = NORMAL")  # with WAL: durable except on power loss
     db.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
     db.execute("PRAGMA foreign_keys = ON")
+
+
+def _enable_wal(db: Database) -> None:
+    """Switch the file to WAL, waiting out another process switching it at once.
+
+    A new file is opened by several processes together (a crawl's runner and its
+    workers, the command line beside them). Switching to WAL takes the file's
+    exclusive lock, and a second switch meeting the first's lock is refused at once
+    with "database is locked": SQLite does not call the busy handler there, since
+    both hold a lock the other waits for. The first switch is over within
+    milliseconds, after which this one finds WAL already set.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.001
+    while True:
+        try:
+            db.enable_wal()
+            return
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
 
 
 def _user_version(db: Database) -> int:

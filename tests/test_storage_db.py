@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
 import threading
 import time
@@ -276,4 +277,28 @@ def test_writer_waits_for_another_writer(path: Path) -> None:
         assert errors == []
         assert holder.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 1
     finally:
+        holder.close()
+
+
+def test_opening_a_new_file_waits_for_another_process_switching_it_to_wal(path: Path) -> None:
+    """Two processes opening a new file at once both switch it to WAL. The second
+    switch meets the first's lock and SQLite refuses it at once, busy timeout or
+    not (seen when a crawl's two workers started together); open_db waits instead."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")  # the lock a switch to WAL holds on the way
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        other = sqlite3.connect(path, isolation_level=None, timeout=5)
+        try:
+            other.execute("PRAGMA journal_mode = wal")  # what open_db met: refused at once
+        finally:
+            other.close()
+    release = threading.Timer(0.3, holder.rollback)
+    release.start()
+    try:
+        db = open_db(path)
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        db.close()
+    finally:
+        release.join()
         holder.close()
