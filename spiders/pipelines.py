@@ -19,13 +19,10 @@ for it, so whichever core has room does the work.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import fcntl
 import itertools
 import os
 import pickle
 import subprocess
-import sys
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -33,8 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.crawler import Crawler
 
-import spiders
 import storage
+from spiders import workerprocess
 from spiders.worker import NO_BODY, Outcome, PageTask, article_from_page, frame, frames
 from storage import Article
 
@@ -54,7 +51,8 @@ class IngestWorker:
     are read when the pipe is readable. No threads: a feeder and a reader thread
     cost this busy process GIL hand-overs and a loop wake-up per page. The worker
     answers a whole batch in one message, and its end shows as the end of the
-    answers' pipe, however it ended.
+    answers' pipe, however it ended. The worker is one the runner started ahead
+    (:mod:`spiders.workerprocess`), or one started now.
     """
 
     def __init__(
@@ -66,24 +64,10 @@ class IngestWorker:
     ) -> None:
         """``on_answer`` is called with the seconds the worker waited for each batch
         it answers."""
-        # A new interpreter, not a fork: this process runs a reactor and threads.
-        task_reader, task_writer = os.pipe()
-        _widen(task_writer)
-        result_reader, result_writer = os.pipe()
-        command = [sys.executable, "-m", "spiders.worker", "--config", str(config_path)]
-        command += ["--tasks", str(task_reader), "--results", str(result_writer)]
-        if not send_alerts:
-            command.append("--no-alerts")
-        try:
-            self._process = subprocess.Popen(
-                command, pass_fds=(task_reader, result_writer), env=_child_env()
-            )
-        finally:
-            # The worker has its own copies now; without ours, its end is our end of file.
-            os.close(task_reader)
-            os.close(result_writer)
-        self._tasks = Connection(task_writer, readable=False)
-        self._results = Connection(result_reader, writable=False)
+        started = workerprocess.take(config_path, send_alerts)
+        self._process = started.process
+        self._tasks = Connection(started.tasks, readable=False)
+        self._results = Connection(started.results, writable=False)
         self._loop = loop
         self._keys = itertools.count()
         self._pending: dict[int, asyncio.Future[Outcome]] = {}
@@ -180,27 +164,6 @@ class IngestWorker:
             self._ended()
         self._tasks.close()
         self._results.close()
-
-
-#: The task pipe's buffer, where the system allows it: a batch of raw pages is some 500 KB,
-#: and Linux's default of 64 KB made the crawl process write it in many turns.
-PIPE_SIZE = 1 << 20
-
-
-def _widen(fd: int) -> None:
-    """Make the pipe hold :data:`PIPE_SIZE` bytes if the system lets it (Linux does, up to
-    /proc/sys/fs/pipe-max-size); elsewhere the pipe keeps its size, which is only slower."""
-    if hasattr(fcntl, "F_SETPIPE_SZ"):
-        with contextlib.suppress(OSError):
-            fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_SIZE)
-
-
-def _child_env() -> dict[str, str]:
-    """This environment, with the directory this code runs from first on the path: the
-    worker must import this ``spiders``, installed or run from a checkout."""
-    root = str(Path(spiders.__file__).resolve().parent.parent)
-    path = os.environ.get("PYTHONPATH")
-    return {**os.environ, "PYTHONPATH": os.pathsep.join([root, path] if path else [root])}
 
 
 #: Items handed to the worker and not yet answered, before the next one must wait.

@@ -4,6 +4,9 @@ The command line and the daemon start this as a child process, because Twisted's
 reactor cannot be restarted in one process and Scrapy's memory only grows; the
 child crawls the named sources side by side, stores through the pipeline, and
 exits 0 when every run ended ``ok``, 1 when any did not, 2 on a bad config.
+
+Each crawl's ingest worker is started before Scrapy is imported, so that it
+starts up on the other core meanwhile (see :mod:`spiders.workerprocess`).
 """
 
 from __future__ import annotations
@@ -12,21 +15,27 @@ import argparse
 import logging
 import sqlite3
 import sys
+from typing import TYPE_CHECKING
 
-from scrapy.crawler import CrawlerProcess
-from scrapy.settings import Settings
-
+# First the few modules that check the config and start the workers; Scrapy and
+# the spiders, which take most of a second to import, once the workers are starting.
 import storage
-from spiders.sources import SourceSpider, spider_for
-from spiders.worker import exit_now, tune_gc
+from spiders import workerprocess
 from wirewatch.config import Config, ConfigError, load_config
 from wirewatch.logs import redact_logging
+
+if TYPE_CHECKING:
+    from scrapy.settings import Settings
+
+    from wirewatch.config import Source
 
 logger = logging.getLogger(__name__)
 
 
 def scrapy_settings(config: Config, *, log_level: str, progress: bool) -> Settings:
     """Scrapy's settings for a crawl started by wirewatch rather than by ``scrapy crawl``."""
+    from scrapy.settings import Settings
+
     settings = Settings()
     settings.setmodule("spiders.settings", priority="project")
     settings.set("WIREWATCH_CONFIG", str(config.path), priority="cmdline")
@@ -45,7 +54,12 @@ def run_crawls(
     progress: bool = False,
 ) -> dict[str, str]:
     """Crawl the named sources (all enabled ones when empty); returns status per source."""
-    sources = [config.source(n) for n in names] or [s for s in config.sources if s.enabled]
+    from scrapy.crawler import CrawlerProcess
+
+    from spiders.sources import spider_for
+    from spiders.worker import tune_gc
+
+    sources = _sources(config, names)
     process = CrawlerProcess(scrapy_settings(config, log_level=log_level, progress=progress))
     # Scrapy sets its loggers to DEBUG and filters at the handler: every response then
     # builds a "Crawled (200)" record only to drop it. At the logger, none is built.
@@ -63,11 +77,21 @@ def run_crawls(
             no_alerts=no_alerts,
         )
     tune_gc()
-    process.start()
+    try:
+        process.start()
+    finally:
+        workerprocess.end_unused()  # a source already being crawled elsewhere took none
     return {name: _status(crawler) for name, crawler in crawlers.items()}
 
 
+def _sources(config: Config, names: list[str]) -> list[Source]:
+    """The named sources, or every enabled one."""
+    return [config.source(n) for n in names] or [s for s in config.sources if s.enabled]
+
+
 def _status(crawler) -> str:
+    from spiders.sources import SourceSpider
+
     spider = getattr(crawler, "spider", None)
     if isinstance(spider, SourceSpider) and spider.status:
         return spider.status
@@ -98,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     except (storage.StorageError, sqlite3.Error) as exc:
         print(f"error: {storage.open_problem(config.database, exc)}", file=sys.stderr)
         return 2
+    workerprocess.prestart(config.path, not args.no_alerts, len(_sources(config, args.sources)))
     statuses = run_crawls(
         config,
         args.sources,
@@ -110,4 +135,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    from spiders.worker import exit_now
+
     exit_now(main())  # its crawl's runs are recorded and its worker has ended

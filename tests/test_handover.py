@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from spiders import workerprocess
 from spiders.pipelines import IngestWorker, WorkerGone
 from spiders.worker import Outcome, frame, frames
 from storage import Article, Paragraph
@@ -242,7 +243,7 @@ def test_each_answer_says_how_long_the_worker_waited_for_its_batch(tmp_path: Pat
 def test_the_task_pipe_is_widened_where_the_system_allows() -> None:
     import fcntl
 
-    from spiders.pipelines import PIPE_SIZE, _widen
+    from spiders.workerprocess import PIPE_SIZE, _widen
 
     if not hasattr(fcntl, "F_GETPIPE_SZ"):
         pytest.skip("pipe sizes are Linux's")
@@ -255,6 +256,54 @@ def test_the_task_pipe_is_widened_where_the_system_allows() -> None:
     finally:
         os.close(reader)
         os.close(writer)
+
+
+def test_a_worker_started_ahead_is_the_one_the_pipeline_takes(tmp_path: Path) -> None:
+    """The runner starts a crawl's worker before importing Scrapy; the pipeline's
+    IngestWorker must use that process, not start a second one."""
+    config = _config(tmp_path)
+    workerprocess.prestart(config, False)
+    (ahead,) = workerprocess._READY[workerprocess._key(config, False)]
+
+    async def run() -> tuple[int, list[Outcome]]:
+        worker = IngestWorker(config, False, asyncio.get_running_loop())
+        try:
+            return worker._process.pid, await asyncio.gather(worker.submit(_article(1)))
+        finally:
+            worker.close()
+
+    pid, outcomes = asyncio.run(run())
+    assert pid == ahead.process.pid
+    assert [o.status for o in outcomes] == ["new"]
+    assert ahead.process.returncode == 0  # ended in order by close()
+    assert workerprocess._READY[workerprocess._key(config, False)] == []
+
+
+def test_workers_started_ahead_and_never_taken_are_ended(tmp_path: Path) -> None:
+    """A source already being crawled elsewhere takes no worker: the runner ends it."""
+    config = _config(tmp_path)
+    workerprocess.prestart(config, True, count=2)
+    waiting = list(workerprocess._READY[workerprocess._key(config, True)])
+    assert [w.process.poll() for w in waiting] == [None, None]
+    workerprocess.end_unused()
+    assert [w.process.returncode for w in waiting] == [0, 0]
+    assert workerprocess._READY == {}
+
+
+def test_a_worker_that_died_waiting_is_replaced(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    workerprocess.prestart(config, False)
+    (dead,) = workerprocess._READY[workerprocess._key(config, False)]
+    dead.process.kill()
+    dead.process.wait()
+    fresh = workerprocess.take(config, False)
+    try:
+        assert fresh.process.pid != dead.process.pid
+        assert fresh.process.poll() is None
+    finally:
+        os.close(fresh.tasks)
+        os.close(fresh.results)
+        assert fresh.process.wait(30) == 0  # the end of its task pipe ends it
 
 
 async def _stored_prepared(config: Path, articles: list[Article]) -> list[Outcome]:
