@@ -27,7 +27,7 @@ from urllib.parse import urljoin
 import scrapy
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -465,7 +465,9 @@ class SourceSpider(scrapy.Spider):
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         """Hand the page to the ingest worker, which extracts and stores it."""
-        if not hasattr(response, "text"):
+        # Not hasattr(response, "text"): that property decodes the whole body, which the
+        # extraction does again from the bytes.
+        if not isinstance(response, TextResponse):
             self.context.error(response.url, "extraction", "not an HTML page")
             return
         yield PageTask(

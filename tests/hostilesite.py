@@ -66,6 +66,7 @@ FAILING = (
     "/p/gzip-bomb",
     "/p/layout-changed",
     "/p/offsite",
+    "/p/a-pdf",
 )
 HUGE_BYTES = 30_000_000
 BOMB_BYTES = 200_000_000
@@ -248,6 +249,9 @@ class HostileSite:
             self._send(conn, 200, hostile_page())
         elif path == "/p/layout-changed":
             self._send(conn, 200, article("redesign", GOOD["/p/good-1"], layout="new").encode())
+        elif path == "/p/a-pdf":  # a linked document, not a page
+            pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\nstream\n\x00\x01\x02endstream"
+            self._send(conn, 200, pdf, ctype="application/pdf")
         elif path == "/bomb-feed.xml":
             feed = FEED_TEMPLATE.replace("{root}", self.root).encode()
             self._send(conn, 200, feed, ctype="application/rss+xml; charset=utf-8")

@@ -83,6 +83,7 @@ def test_each_fault_is_a_recorded_failed_page(hostile_crawl):
     kind, message = found["/p/gzip-bomb"]
     assert kind == "fetch" and "DOWNLOAD_MAXSIZE" in message  # bounded while decompressing
     assert found["/p/layout-changed"] == ("extraction", "no article body found on the page")
+    assert found["/p/a-pdf"] == ("extraction", "not an HTML page")
     loop = [p for p in found if p.startswith("/p/loop/")]
     assert loop and "max redirections" in found[loop[0]][1]
     assert site.requested("/p/loop/") == 6  # REDIRECT_MAX_TIMES = 5
