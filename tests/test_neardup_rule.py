@@ -223,6 +223,46 @@ def test_a_failed_article_keeps_the_index_it_did_not_touch(tmp_path) -> None:
         db.close()
 
 
+def test_a_candidate_s_row_is_read_once_and_only_when_it_cannot_change(tmp_path) -> None:
+    """Candidates' rows are kept by the index once read; a row whose first article has no
+    publication date yet (it may get one) is read again each time."""
+    from datetime import date
+
+    from storage import Article, Paragraph, ingest, neardup, open_db
+
+    reads: list[str] = []
+    text = "On 3 May, IS fighters shot down a drone near Sirte, the group said."
+    copy = "On 3 May, ISIS fighters shot down a drone near Sirte, the group said."
+
+    def stored(db, url: str, body: str, published: date | None) -> int:
+        article = Article("s", url, None, [Paragraph(body)], published=published)
+        (item_id,) = ingest(db, article).new_item_ids
+        return item_id
+
+    db = open_db(tmp_path / "w.db")
+    db.conn.set_trace_callback(reads.append)
+    try:
+        dated = stored(db, "https://a.example/1/", text, date(2026, 5, 4))
+        other_day = text.replace("3 May", "9 June")  # its facts keep it from the copy's lookups
+        undated = stored(db, "https://a.example/2/", other_day, None)
+        reads.clear()
+        for _ in range(3):
+            assert neardup.find_duplicate(db, neardup.fingerprint(copy)) == dated
+        index = neardup.band_index(db.conn)
+        assert dated in index.rows and undated not in index.rows
+        selects = [r for r in reads if r.startswith("SELECT items.id, items.text")]
+        assert len(selects) == 1  # the dated row first read, then kept
+        for _ in range(2):
+            assert (
+                neardup.find_duplicate(db, neardup.fingerprint(copy.replace("3 May", "9 June")))
+                == undated
+            )
+        selects = [r for r in reads if r.startswith("SELECT items.id, items.text")]
+        assert len(selects) == 3  # the undated row read each time
+    finally:
+        db.close()
+
+
 def test_a_pickled_fingerprint_keeps_what_was_worked_out(monkeypatch) -> None:
     """A crawl prepares fingerprints and pickles them to its storing process: everything
     survives, and the dates and numbers parsed for the facts mask are not parsed again."""
