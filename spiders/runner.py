@@ -54,12 +54,31 @@ def run_crawls(
     progress: bool = False,
 ) -> dict[str, str]:
     """Crawl the named sources (all enabled ones when empty); returns status per source."""
+    sources = [config.source(n) for n in names] or [s for s in config.sources if s.enabled]
+    # Their workers first, then Scrapy: the workers start up on the other core meanwhile.
+    workerprocess.prestart(config.path, not no_alerts, len(sources))
+    try:
+        return _crawl(
+            config, sources, full=full, no_alerts=no_alerts, log_level=log_level, progress=progress
+        )
+    finally:
+        workerprocess.end_unused()  # a source already being crawled elsewhere took none
+
+
+def _crawl(
+    config: Config,
+    sources: list[Source],
+    *,
+    full: bool,
+    no_alerts: bool,
+    log_level: str,
+    progress: bool,
+) -> dict[str, str]:
     from scrapy.crawler import CrawlerProcess
 
     from spiders.sources import spider_for
     from spiders.worker import tune_gc
 
-    sources = _sources(config, names)
     process = CrawlerProcess(scrapy_settings(config, log_level=log_level, progress=progress))
     # Scrapy sets its loggers to DEBUG and filters at the handler: every response then
     # builds a "Crawled (200)" record only to drop it. At the logger, none is built.
@@ -77,16 +96,8 @@ def run_crawls(
             no_alerts=no_alerts,
         )
     tune_gc()
-    try:
-        process.start()
-    finally:
-        workerprocess.end_unused()  # a source already being crawled elsewhere took none
+    process.start()
     return {name: _status(crawler) for name, crawler in crawlers.items()}
-
-
-def _sources(config: Config, names: list[str]) -> list[Source]:
-    """The named sources, or every enabled one."""
-    return [config.source(n) for n in names] or [s for s in config.sources if s.enabled]
 
 
 def _status(crawler) -> str:
@@ -122,7 +133,6 @@ def main(argv: list[str] | None = None) -> int:
     except (storage.StorageError, sqlite3.Error) as exc:
         print(f"error: {storage.open_problem(config.database, exc)}", file=sys.stderr)
         return 2
-    workerprocess.prestart(config.path, not args.no_alerts, len(_sources(config, args.sources)))
     statuses = run_crawls(
         config,
         args.sources,

@@ -152,10 +152,11 @@ def _enable_wal(db: Database) -> None:
 
     A new file is opened by several processes together (a crawl's runner and its
     workers, the command line beside them). Switching to WAL takes the file's
-    exclusive lock, and a second switch meeting the first's lock is refused at once
-    with "database is locked": SQLite does not call the busy handler there, since
-    both hold a lock the other waits for. The first switch is over within
-    milliseconds, after which this one finds WAL already set.
+    exclusive lock, and while another connection holds the write lock (as the other
+    switch does on its way) SQLite refuses it at once with "database is locked",
+    without calling the busy handler (tried: a ``BEGIN IMMEDIATE`` elsewhere gets that
+    answer in no time). The other switch is over within milliseconds, after which
+    this one finds WAL already set.
     """
     deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
     pause = 0.001
