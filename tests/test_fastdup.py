@@ -8,6 +8,7 @@ the other, bit for bit.
 from __future__ import annotations
 
 import os
+import random
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -56,6 +57,32 @@ def test_word_hashes_and_bigrams_match_python(texts: list[str]) -> None:
         assert _fastdup.bigrams(hashes[:1]) == neardup._py_bigrams(hashes[:1])
 
 
+TOKEN_EDGES = [
+    "1.2.3 1. ,5 .5 9, 3,000km abc123def a-b derna's 2.5.x x1,2",
+    "..,,-- 0 00,00.0 z Z a",
+    "the lna's 3,000-strong force, 12.5km east of sirte.",
+]
+
+
+def test_ascii_word_hashes_find_the_tokens_the_pattern_finds(texts: list[str]) -> None:
+    """One pass in C against findall and word_hashes, on every ASCII text."""
+    checked = 0
+    for text in [*texts, *TOKEN_EDGES, *(t.upper() for t in TOKEN_EDGES)]:
+        normalised = normalise(text) if text not in TOKEN_EDGES else text
+        if not normalised.isascii():
+            continue
+        words = neardup._ASCII_TOKEN.findall(normalised)
+        assert _fastdup.ascii_word_hashes(normalised) == neardup._py_word_hashes(words), text
+        checked += 1
+    assert checked > 100
+    # The pattern's own split of the edge cases, spelled out:
+    assert neardup._ASCII_TOKEN.findall(TOKEN_EDGES[0]) == (
+        "1.2.3 1 5 5 9 3,000 km abc 123 def a b derna s 2.5 x x 1,2".split()
+    )
+    with pytest.raises(ValueError, match="ASCII"):
+        _fastdup.ascii_word_hashes("Café")
+
+
 def test_band_keys_match_numpy(texts: list[str]) -> None:
     sets = [neardup._shingles(t) for t in texts]
     assert frozenset() in sets  # the empty paragraph: no keys at all
@@ -91,6 +118,28 @@ def test_candidates_match_the_numpy_index(texts: list[str]) -> None:
     assert native.candidates_many(packed) == expected
     assert sum(map(len, expected)) > len(queries) // 2  # the stored third found itself, at least
     assert native.seen == len(stored)
+
+
+def test_candidates_rank_as_the_numpy_index_at_every_limit() -> None:
+    """Many items sharing a few of many keys, ties in hits and all: the best ``limit``
+    by hits then id, as the numpy index ranks them, for limits from none to all."""
+    rng = random.Random(7)
+    keys = list(range(1, 301))  # a key held by some five items: under the stock
+    stored = [tuple(rng.sample(keys, rng.randint(2, 12))) for _ in range(300)]
+    reference, native = neardup.BandIndex(), neardup.NativeBandIndex()
+    for item_id, bands in enumerate(stored, 1):
+        facts = rng.choice((0, 0b01, 0b10, 0b11))
+        reference.add(item_id, bands, facts)
+        native.add(item_id, bands, facts)
+    reference.merge()
+    queries = [
+        (tuple(rng.sample(keys, rng.randint(1, 120))), rng.choice((0, 0b01, 0b11)))
+        for _ in range(60)
+    ]
+    for limit in (0, 1, 2, 5, 17, 1000):
+        expected = reference.candidates_many(queries, limit)
+        assert native.candidates_many(queries, limit) == expected, limit
+    assert max(len(found) for found in expected) > 5  # some queries have many candidates
 
 
 def test_a_stock_key_yields_nothing_and_facts_filter() -> None:
