@@ -221,6 +221,89 @@ def test_the_end_of_the_task_pipe_ends_the_batches() -> None:
     tasks.conn.close()
 
 
+def _inbox_and_store(tmp_path: Path, messages: list[object]):
+    """A task pipe holding ``messages``, its reader, and a database and router to store with."""
+    from multiprocessing.connection import Connection
+
+    import storage
+    from alerts.routing import Router
+    from spiders.worker import _Tasks
+    from wirewatch.config import load_config
+
+    config = load_config(_config(tmp_path))
+    reader, writer = os.pipe()
+    os.write(writer, b"".join(_framed(m) for m in messages))
+    db = storage.open_db(config.database)
+    return _Tasks(Connection(reader, writable=False)), writer, db, Router(config, send_alerts=False)
+
+
+def test_a_commit_takes_in_the_tasks_that_come_while_it_stores(tmp_path: Path) -> None:
+    """Commits of one to three articles as they came wrote 150 KB a page: the worker
+    stores what comes while it works under the same commit, up to BATCH of them."""
+    from spiders.worker import BATCH, store_batch
+
+    messages = [(n, _article(n)) for n in range(BATCH + 5)]
+    tasks, writer, db, router = _inbox_and_store(tmp_path, messages)
+    first = tasks.batch(most=1)
+    assert [key for key, _ in first] == [0]
+    outcomes = store_batch(db, first, router, tasks)
+    assert [o.key for o in outcomes] == list(range(BATCH))  # one commit, no more than BATCH
+    assert {o.status for o in outcomes} == {"new"}
+    assert not db.conn.in_transaction
+    assert db.execute("select count(*) from articles").fetchone()[0] == BATCH
+    assert [key for key, _ in tasks.batch()] == list(range(BATCH, BATCH + 5))  # the rest wait
+    os.close(writer)
+    tasks.conn.close()
+
+
+def test_the_end_of_the_tasks_commits_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the crawl's last task (None), nothing more can come: what was gathered is
+    committed without waiting out the gathering time."""
+    import spiders.worker
+    import storage
+    from spiders.worker import store_batch
+
+    monkeypatch.setattr(spiders.worker, "GATHER", 3600.0)
+    tasks, writer, db, router = _inbox_and_store(
+        tmp_path, [(1, _article(1)), (2, _article(2)), None, (3, _article(3))]
+    )
+    path = db.conn.execute("PRAGMA database_list").fetchone()[2]
+    db.close()  # opened again in the thread that stores: a connection stays in its thread
+
+    def store() -> list[Outcome]:
+        return store_batch(storage.open_db(path), tasks.batch(most=1), router, tasks)
+
+    outcomes = _in_thread(store)()  # fails if it waits for the hour
+    assert [(o.key, o.status) for o in outcomes] == [(1, "new"), (2, "new")]
+    assert tasks.batch() == []  # 3, after the end, is never taken
+    os.close(writer)
+    tasks.conn.close()
+
+
+def test_finish_ends_the_worker_once_it_has_answered(tmp_path: Path) -> None:
+    """What a closing spider does first (IngestPipeline.close_spider): the worker
+    commits, answers and ends without being told twice; nothing more is taken."""
+
+    async def run() -> tuple[Outcome, int | None, BaseException | None]:
+        worker = IngestWorker(_config(tmp_path), False, asyncio.get_running_loop())
+        try:
+            pending = worker.submit(_article(1))
+            worker.finish()
+            outcome = await pending
+            code = await asyncio.get_running_loop().run_in_executor(None, worker._process.wait, 30)
+            late = worker.submit(_article(2)).exception()
+            return outcome, code, late
+        finally:
+            worker.close()
+
+    outcome, code, late = asyncio.run(run())
+    assert outcome.status == "new"
+    assert code == 0
+    assert isinstance(late, WorkerGone)
+
+
 def test_each_answer_says_how_long_the_worker_waited_for_its_batch(tmp_path: Path) -> None:
     """What the crawl process balances its share of the work by (spiders.pipelines.WorkShare)."""
 
