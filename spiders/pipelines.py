@@ -74,7 +74,6 @@ class IngestWorker:
         self._outbox = bytearray()
         self._inbox = bytearray()
         self._gone = False
-        self._finished = False  # the end of the tasks is queued
         self._on_answer = on_answer
         os.set_blocking(self._tasks.fileno(), False)
         os.set_blocking(self._results.fileno(), False)
@@ -83,7 +82,7 @@ class IngestWorker:
     def submit(self, task: PageTask | Article) -> asyncio.Future[Outcome]:
         """Queue a task; the future resolves with its outcome (or WorkerGone)."""
         future = self._loop.create_future()
-        if self._gone or self._finished:
+        if self._gone:
             future.set_exception(WorkerGone("the ingest worker is not running"))
             return future
         key = next(self._keys)
@@ -145,24 +144,11 @@ class IngestWorker:
                 future.set_exception(WorkerGone(why))
         self._pending.clear()
 
-    def finish(self) -> None:
-        """Tell the worker no more tasks are coming (queued behind the last), so it
-        commits what it gathered now instead of waiting for more."""
-        if self._gone or self._finished:
-            return
-        self._finished = True
-        was_empty = not self._outbox
-        self._outbox += frame(pickle.dumps(None))
-        if was_empty:
-            self._write()
-
     def close(self, timeout: float = 60.0) -> None:
         """Let the worker finish what it has, then end it."""
         if not self._gone:
             self._loop.remove_writer(self._tasks.fileno())
-            if not self._finished:
-                self._finished = True
-                self._outbox += frame(pickle.dumps(None))
+            self._outbox += frame(pickle.dumps(None))
             os.set_blocking(self._tasks.fileno(), True)
             try:
                 while self._outbox:
@@ -257,8 +243,6 @@ class IngestPipeline:
         )
 
     async def close_spider(self) -> None:
-        if self.worker is not None:
-            self.worker.finish()  # or the last commit waits out its gathering time
         if self.in_flight:
             await asyncio.wait(set(self.in_flight))
         if self.worker is not None:

@@ -9,14 +9,13 @@ and prepared itself (see :mod:`spiders.pipelines`).
 Protocol: two one-way pipes of pickled messages, framed as multiprocessing's
 ``Connection`` frames them. The crawl writes ``(key, task)``, a task being a
 :class:`PageTask` (a fetched page) or an :class:`~storage.Article` (already built,
-e.g. from the REST API); the worker answers each commit with one list of
-``Outcome``, in order, with the seconds it waited for that commit's tasks (how
-the crawl process knows it could have handed over more raw pages; see
-:class:`spiders.pipelines.WorkShare`). ``None`` ends the worker, and so does the
-end of the task pipe (the crawl process is gone): what it gathered is committed
-and answered first. The worker is a plain ``python -m spiders.worker`` child
-given the pipes' two ends: it imports no Scrapy (a multiprocessing spawn
-imported the crawl's main module, and Scrapy with it, in
+e.g. from the REST API); the worker answers each batch it stores with one list
+of ``Outcome``, in order, with the seconds it waited for that batch's first task
+(how the crawl process knows it could have handed over more raw pages; see
+:class:`spiders.pipelines.WorkShare`). ``None`` ends the worker, and so does the end of the
+task pipe (the crawl process is gone). The worker is a plain ``python -m
+spiders.worker`` child given the pipes' two ends: it imports no Scrapy (a
+multiprocessing spawn imported the crawl's main module, and Scrapy with it, in
 0.5 s of the worker's CPU, and started a resource tracker process besides).
 """
 
@@ -49,13 +48,8 @@ logger = logging.getLogger(__name__)
 
 NO_BODY = "no article body found on the page"
 
-#: Most articles stored under one commit.
+#: Most articles stored under one commit; fewer when fewer are waiting.
 BATCH = 32
-#: The longest a commit waits for more articles once its first is stored (seconds).
-#: Most of a commit's cost is the pages it writes, and random item hashes dirty
-#: nearly as many index pages for one article as for several: commits of 1 to 3
-#: articles as they came wrote 150 KB a page in a bench crawl.
-GATHER = 0.25
 #: The most read from the task pipe at once.
 READ_SIZE = 1 << 20
 
@@ -176,7 +170,7 @@ def serve(config_path: str, send_alerts: bool, tasks: Connection, results: Conne
     inbox = _Tasks(tasks)
     try:
         while batch := inbox.batch():
-            outcomes = store_batch(db, batch, router, inbox)
+            outcomes = store_batch(db, batch, router)
             try:
                 answer = (outcomes, inbox.waited)
                 results.send_bytes(pickle.dumps(answer, pickle.HIGHEST_PROTOCOL))
@@ -191,30 +185,20 @@ def serve(config_path: str, send_alerts: bool, tasks: Connection, results: Conne
         results.close()
 
 
-def store_batch(
-    db, batch: list[tuple[int, PageTask | Article]], router, inbox: _Tasks | None = None
-) -> list[Outcome]:
-    """Store the queued tasks in one commit, each article in a savepoint of its own,
-    with those that come from ``inbox`` within :data:`GATHER`, up to :data:`BATCH`.
+def store_batch(db, batch: list[tuple[int, PageTask | Article]], router) -> list[Outcome]:
+    """Store the queued tasks in one commit, each article in a savepoint of its own.
 
     An article is still all or nothing (a failure rolls back its savepoint only);
     sharing the commit saves most of ingest's cost. Outcomes are reported only
     once the commit is done: a crash before it loses the batch, and the next run
-    fetches those pages again because nothing of them was stored. While gathering,
-    each task is stored as it comes, so no work waits for the commit.
+    fetches those pages again because nothing of them was stored.
     """
-    until = time.monotonic() + GATHER
-    taken, outcomes = list(batch), []
     try:
         with storage.write_transaction(db):
-            while batch:
-                outcomes += [handle(db, key, task, on_new_items=router.many) for key, task in batch]
-                room = BATCH - len(outcomes)
-                batch = inbox.more(room, until) if inbox is not None and room > 0 else []
-                taken += batch
+            outcomes = [handle(db, key, task, on_new_items=router.many) for key, task in batch]
     except sqlite3.Error as exc:  # the commit itself failed (disk full, I/O error)
         message = f"not stored: {type(exc).__name__}: {exc}"
-        return [Outcome(key, task.url, "error", message=message) for key, task in taken]
+        return [Outcome(key, task.url, "error", message=message) for key, task in batch]
     return outcomes
 
 
@@ -234,7 +218,7 @@ class _Tasks:
         self.buffer = bytearray()
         self.whole: deque[bytes] = deque()  # messages read in full, not yet taken
         self.ended = False  # told to stop, or the crawl process is gone
-        self.waited = 0.0  # seconds the last commit's tasks were waited for
+        self.waited = 0.0  # seconds the last batch waited for its first task
 
     def batch(self, most: int = BATCH) -> list[tuple[int, PageTask | Article]]:
         """Up to ``most`` tasks, at least one; [] once told to stop or the crawl is gone."""
@@ -244,21 +228,6 @@ class _Tasks:
         self.waited = time.perf_counter() - started
         if not self.ended and select.select([self.fd], [], [], 0)[0]:
             self._read()  # whatever else has come meanwhile
-        return self._take(most)
-
-    def more(self, most: int, until: float) -> list[tuple[int, PageTask | Article]]:
-        """Up to ``most`` more tasks, waiting for them until ``until`` (time.monotonic);
-        [] if none came by then, or once told to stop. The wait counts as waited."""
-        started = time.perf_counter()
-        while not self.whole and not self.ended:
-            left = until - time.monotonic()
-            if left <= 0 or not select.select([self.fd], [], [], left)[0]:
-                break
-            self._read()
-        self.waited += time.perf_counter() - started
-        return self._take(most)
-
-    def _take(self, most: int) -> list[tuple[int, PageTask | Article]]:
         batch = []
         while self.whole and len(batch) < most:
             message = pickle.loads(self.whole.popleft())
