@@ -97,11 +97,14 @@ def test_band_keys_refuse_more_bands_than_permutations() -> None:
         _fastdup.bands_many([frozenset({1, 2})], neardup.BANDS + 1)
 
 
-def _both(fps: list[neardup.Fingerprint]) -> tuple[neardup.BandIndex, neardup.NativeBandIndex]:
+def _both(
+    stored: list[tuple[tuple[int, ...], int]],
+) -> tuple[neardup.BandIndex, neardup.NativeBandIndex]:
+    """Both indexes holding items 1, 2, ... with these (band keys, facts mask)."""
     reference, native = neardup.BandIndex(), neardup.NativeBandIndex()
-    for item_id, fp in enumerate(fps, 1):
-        reference.add(item_id, fp.bands, fp.facts)
-        native.add(item_id, fp.bands, fp.facts)
+    for item_id, (bands, facts) in enumerate(stored, 1):
+        reference.add(item_id, bands, facts)
+        native.add(item_id, bands, facts)
     reference.merge()  # the numpy index's answer is that of its sorted arrays
     return reference, native
 
@@ -109,7 +112,7 @@ def _both(fps: list[neardup.Fingerprint]) -> tuple[neardup.BandIndex, neardup.Na
 def test_candidates_match_the_numpy_index(texts: list[str]) -> None:
     fps = neardup.fingerprints(texts)
     stored, asked = fps[: len(fps) * 2 // 3], fps[len(fps) // 3 :]
-    reference, native = _both(stored)
+    reference, native = _both([(fp.bands, fp.facts) for fp in stored])
     queries = [(fp.bands, fp.facts) for fp in asked]
     expected = reference.candidates_many(queries)
     assert native.candidates_many(queries) == expected
@@ -125,13 +128,11 @@ def test_candidates_rank_as_the_numpy_index_at_every_limit() -> None:
     by hits then id, as the numpy index ranks them, for limits from none to all."""
     rng = random.Random(7)
     keys = list(range(1, 301))  # a key held by some five items: under the stock
-    stored = [tuple(rng.sample(keys, rng.randint(2, 12))) for _ in range(300)]
-    reference, native = neardup.BandIndex(), neardup.NativeBandIndex()
-    for item_id, bands in enumerate(stored, 1):
-        facts = rng.choice((0, 0b01, 0b10, 0b11))
-        reference.add(item_id, bands, facts)
-        native.add(item_id, bands, facts)
-    reference.merge()
+    stored = [
+        (tuple(rng.sample(keys, rng.randint(2, 12))), rng.choice((0, 0b01, 0b10, 0b11)))
+        for _ in range(300)
+    ]
+    reference, native = _both(stored)
     queries = [
         (tuple(rng.sample(keys, rng.randint(1, 120))), rng.choice((0, 0b01, 0b11)))
         for _ in range(60)
