@@ -59,9 +59,25 @@ fail:
 static inline int is_alpha(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
 static inline int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 
-static PyObject *ascii_word_hashes(PyObject *self, PyObject *arg) {
+/* The end of the token that starts at s[i], or i when none starts there. */
+static inline Py_ssize_t token_end(const unsigned char *s, Py_ssize_t i, Py_ssize_t n) {
+    if (is_alpha(s[i])) {
+        while (i < n && is_alpha(s[i])) i++;
+    } else if (is_digit(s[i])) {
+        while (i < n && is_digit(s[i])) i++;
+        while (i + 1 < n && (s[i] == '.' || s[i] == ',') && is_digit(s[i + 1])) {
+            i++;
+            while (i < n && is_digit(s[i])) i++;
+        }
+    }
+    return i;
+}
+
+/* The tokens of an ASCII str, each as what make(start, length) gives; NULL on error. */
+static PyObject *ascii_tokens_as(PyObject *arg, const char *name,
+                                 PyObject *(*make)(const unsigned char *, Py_ssize_t)) {
     if (!PyUnicode_Check(arg) || !PyUnicode_IS_ASCII(arg)) {
-        PyErr_SetString(PyExc_ValueError, "ascii_word_hashes wants an ASCII str");
+        PyErr_Format(PyExc_ValueError, "%s wants an ASCII str", name);
         return NULL;
     }
     const unsigned char *s = PyUnicode_1BYTE_DATA(arg);
@@ -69,27 +85,75 @@ static PyObject *ascii_word_hashes(PyObject *self, PyObject *arg) {
     PyObject *out = PyList_New(0);
     if (!out) return NULL;
     for (Py_ssize_t i = 0; i < n;) {
-        Py_ssize_t start = i;
-        if (is_alpha(s[i])) {
-            while (i < n && is_alpha(s[i])) i++;
-        } else if (is_digit(s[i])) {
-            while (i < n && is_digit(s[i])) i++;
-            while (i + 1 < n && (s[i] == '.' || s[i] == ',') && is_digit(s[i + 1])) {
-                i++;
-                while (i < n && is_digit(s[i])) i++;
-            }
-        } else {
+        Py_ssize_t end = token_end(s, i, n);
+        if (end == i) {
             i++;
             continue;
         }
-        PyObject *v = PyLong_FromUnsignedLong(crc32_of(s + start, i - start));
+        PyObject *v = make(s + i, end - i);
         if (!v || PyList_Append(out, v) < 0) {
             Py_XDECREF(v);
             Py_DECREF(out);
             return NULL;
         }
         Py_DECREF(v);
+        i = end;
     }
+    return out;
+}
+
+static PyObject *make_hash(const unsigned char *s, Py_ssize_t n) {
+    return PyLong_FromUnsignedLong(crc32_of(s, n));
+}
+
+static PyObject *make_str(const unsigned char *s, Py_ssize_t n) {
+    return PyUnicode_FromStringAndSize((const char *)s, n);
+}
+
+static PyObject *ascii_word_hashes(PyObject *self, PyObject *arg) {
+    return ascii_tokens_as(arg, "ascii_word_hashes", make_hash);
+}
+
+/* ascii_tokens(text): what neardup._ASCII_TOKEN.findall(text) finds. */
+static PyObject *ascii_tokens(PyObject *self, PyObject *arg) {
+    return ascii_tokens_as(arg, "ascii_tokens", make_str);
+}
+
+/* ascii_fold(text): normalise.normalise's result for an ASCII text with no "&":
+ * backticks to "'", each run of whitespace (str.split's ASCII whitespace) to one
+ * space, the ends stripped, A-Z lowered (casefold is lower in ASCII). One pass
+ * and one new string, where " ".join(text.split()).casefold() made a list, a
+ * string per word and two whole strings. */
+static unsigned char fold_to[128];  /* each character's folded form; ' ' for whitespace */
+static unsigned char fold_space[128];
+
+static void fold_init(void) {
+    for (int c = 0; c < 128; c++) {
+        fold_space[c] = c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
+        fold_to[c] = fold_space[c] ? ' ' : (c >= 'A' && c <= 'Z') ? c | 0x20 : c == '`' ? '\'' : c;
+    }
+}
+
+static PyObject *ascii_fold(PyObject *self, PyObject *arg) {
+    if (!PyUnicode_Check(arg) || !PyUnicode_IS_ASCII(arg)) {
+        PyErr_SetString(PyExc_ValueError, "ascii_fold wants an ASCII str");
+        return NULL;
+    }
+    const unsigned char *s = PyUnicode_1BYTE_DATA(arg);
+    Py_ssize_t start = 0, end = PyUnicode_GET_LENGTH(arg);
+    while (start < end && fold_space[s[start]]) start++;
+    while (end > start && fold_space[s[end - 1]]) end--;
+    PyObject *out = PyUnicode_New(end - start, 127);
+    if (!out) return NULL;
+    unsigned char *o = PyUnicode_1BYTE_DATA(out), *first = o;
+    for (Py_ssize_t i = start; i < end; i++) {
+        unsigned char c = s[i];
+        *o++ = fold_to[c];
+        if (fold_space[c])
+            while (fold_space[s[i + 1]]) i++;  /* stops by end - 1, not a space */
+    }
+    Py_ssize_t length = o - first;
+    if (length < end - start && PyUnicode_Resize(&out, length) < 0) return NULL;
     return out;
 }
 
@@ -589,6 +653,8 @@ static PyTypeObject KeyIndexType = {
 static PyMethodDef module_methods[] = {
     {"word_hashes", word_hashes, METH_O, "zlib.crc32 of each word's UTF-8"},
     {"ascii_word_hashes", ascii_word_hashes, METH_O, "word_hashes of an ASCII text's words and numbers"},
+    {"ascii_tokens", ascii_tokens, METH_O, "the words and numbers of an ASCII text"},
+    {"ascii_fold", ascii_fold, METH_O, "normalise() of an ASCII text with no '&'"},
     {"bigrams", bigrams, METH_O, "word bigrams of a list of word hashes, as a frozenset"},
     {"setup", setup, METH_VARARGS, "setup(a, b, mix, offsets): the MinHash constants"},
     {"bands_many", bands_many, METH_VARARGS, "bands_many(sets, bands): band keys of each set"},
@@ -602,6 +668,7 @@ static struct PyModuleDef module = {
 
 PyMODINIT_FUNC PyInit__fastdup(void) {
     crc_init();
+    fold_init();
     if (PyType_Ready(&KeyIndexType) < 0) return NULL;
     PyObject *m = PyModule_Create(&module);
     if (!m) return NULL;

@@ -1100,7 +1100,7 @@ def _words(text: str) -> list[int]:
 
 def _tokens(normalised: str) -> list[str]:
     """The words and numbers of a normalised text (nearly always ASCII by then)."""
-    return (_ASCII_TOKEN if normalised.isascii() else _TOKEN).findall(normalised)
+    return _ascii_tokens(normalised) if normalised.isascii() else _TOKEN.findall(normalised)
 
 
 def _py_word_hashes(words: list[str]) -> list[int]:
@@ -1151,10 +1151,13 @@ if _fastdup is not None:
     # tokenizer's and the boilerplate needles') was 9% of a storing process's
     # instructions in a callgrind of a bench crawl; 5.4 µs a sentence became 2.2.
     _ascii_word_hashes = _fastdup.ascii_word_hashes
+    # The same tokens as strings, for facts and words: 4x faster than findall.
+    _ascii_tokens = _fastdup.ascii_tokens
     _fastdup.setup(*(a.astype("=u8").tobytes() for a in (_A, _B, _BAND_MIX, _BAND_OFFSETS)))
 else:
     _word_hashes, _bigrams = _py_word_hashes, _py_bigrams
     _ascii_word_hashes = None
+    _ascii_tokens = _ASCII_TOKEN.findall
 
 
 class RowCache(OrderedDict):

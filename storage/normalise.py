@@ -11,9 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import html
+import os
 import re
 import unicodedata
 from collections.abc import Iterable
+
+try:  # in C (storage/_fastdup.c); absent when built with no compiler
+    from storage._fastdup import ascii_fold as _ascii_fold
+except ImportError:  # pragma: no cover - the extension is optional
+    _ascii_fold = None
+if os.environ.get("WIREWATCH_PURE_PYTHON"):  # the reference code, for comparing and measuring
+    _ascii_fold = None
 
 _SINGLE_QUOTES = "‘’‚‛′‵`´ʹʻʼʽ‹›"
 _DOUBLE_QUOTES = "“”„‟″‶«»〝〞"
@@ -51,19 +59,22 @@ def normalise(text: str) -> str:
     """
     if "&" in text:
         text = html.unescape(text)
-    if text.isascii():
-        if "`" in text:
-            text = text.replace("`", "'")
-    else:
+    if not text.isascii():
         for char, replacement in _COMMON:
             if char in text:
                 text = text.replace(char, replacement)
         # Map before NFKC too: NFKC turns the double prime into two primes.
         if _SPECIAL.search(text):
             text = _SPECIAL.sub(_replace, text)
-        if not unicodedata.is_normalized("NFKC", text):
+        # ASCII is its own NFKC form: most text is ASCII once its quotes are mapped.
+        if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
             # ... and after: it turns the small em dash into an em dash.
             text = _SPECIAL.sub(_replace, unicodedata.normalize("NFKC", text))
+    if text.isascii():
+        if _ascii_fold is not None:  # one pass in C for the split, join and casefold below
+            return _ascii_fold(text)
+        if "`" in text:
+            text = text.replace("`", "'")
     return " ".join(text.split()).casefold()
 
 

@@ -64,14 +64,15 @@ TOKEN_EDGES = [
 ]
 
 
-def test_ascii_word_hashes_find_the_tokens_the_pattern_finds(texts: list[str]) -> None:
-    """One pass in C against findall and word_hashes, on every ASCII text."""
+def test_ascii_tokens_and_hashes_are_what_the_pattern_finds(texts: list[str]) -> None:
+    """One pass in C against findall (and word_hashes), on every ASCII text."""
     checked = 0
     for text in [*texts, *TOKEN_EDGES, *(t.upper() for t in TOKEN_EDGES)]:
         normalised = normalise(text) if text not in TOKEN_EDGES else text
         if not normalised.isascii():
             continue
         words = neardup._ASCII_TOKEN.findall(normalised)
+        assert _fastdup.ascii_tokens(normalised) == words, text
         assert _fastdup.ascii_word_hashes(normalised) == neardup._py_word_hashes(words), text
         checked += 1
     assert checked > 100
@@ -79,8 +80,41 @@ def test_ascii_word_hashes_find_the_tokens_the_pattern_finds(texts: list[str]) -
     assert neardup._ASCII_TOKEN.findall(TOKEN_EDGES[0]) == (
         "1.2.3 1 5 5 9 3,000 km abc 123 def a b derna s 2.5 x x 1,2".split()
     )
+    for native in (_fastdup.ascii_word_hashes, _fastdup.ascii_tokens):
+        with pytest.raises(ValueError, match="ASCII"):
+            native("Café")
+
+
+FOLD_EDGES = [
+    "",
+    " ",
+    "  a  b  ",
+    "A\tB\nC\r\nD\x0b\x0cE\x1c\x1d\x1e\x1fF",
+    "already lower case",
+    "`quoted` and ``twice``",
+    "\x1fx x\x1f",
+    "a\x00b a\x7f b",
+]
+
+
+def test_ascii_fold_is_the_python_normalisation(texts: list[str]) -> None:
+    """One pass in C against split, join and casefold, on fixture text, edge cases and noise."""
+    rnd = random.Random(5)
+    noise = [
+        "".join(rnd.choice("aZ `\t\n\r\x0b\x1c\x1f.9") for _ in range(rnd.randrange(12)))
+        for _ in range(20000)
+    ]
+    checked = 0
+    for text in [*texts, *FOLD_EDGES, *noise]:
+        if not text.isascii():
+            continue
+        expected = " ".join(text.replace("`", "'").split()).casefold()
+        assert _fastdup.ascii_fold(text) == expected, repr(text)
+        checked += 1
+    assert checked > 20000
+    assert _fastdup.ascii_fold(FOLD_EDGES[3]) == "a b c d e f"
     with pytest.raises(ValueError, match="ASCII"):
-        _fastdup.ascii_word_hashes("Café")
+        _fastdup.ascii_fold("Café")
 
 
 def test_band_keys_match_numpy(texts: list[str]) -> None:
