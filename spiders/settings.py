@@ -49,6 +49,8 @@ SPIDER_MIDDLEWARES = {
 # cache never hits. 1.9% of the crawl process's time (py-spy, bench crawl); the
 # same check runs once over every callback in tests/test_settings.py instead.
 WARN_ON_GENERATOR_RETURN_VALUE = False
+# Scrapy's collector runs Python code on every attribute access (see spiders/stats.py).
+STATS_CLASS = "spiders.stats.PlainStatsCollector"
 ITEM_PIPELINES = {"spiders.pipelines.IngestPipeline": 300}
 EXTENSIONS = {"spiders.progress.Progress": 500}
 # Pages over this are not articles: bounds memory against a hostile or broken server.

@@ -36,3 +36,23 @@ def test_the_check_sees_a_generator_returning_a_value() -> None:
         return 42
 
     assert is_generator_with_return_value(parse_bad)
+
+
+def test_the_stats_collector_counts_with_plain_attribute_lookups() -> None:
+    """settings.STATS_CLASS drops Scrapy's per-access wrapper (spiders/stats.py); the
+    counts a run records (requests made) must still add up."""
+    from scrapy.utils.misc import load_object
+    from scrapy.utils.test import get_crawler
+
+    from spiders.stats import PlainStatsCollector
+
+    collector = load_object(settings.STATS_CLASS)
+    assert collector is PlainStatsCollector
+    assert collector.__getattribute__ is object.__getattribute__
+    stats = collector(get_crawler())
+    stats.inc_value("downloader/request_count")
+    stats.inc_value("downloader/request_count", 2)
+    stats.max_value("most", 3)
+    stats.max_value("most", 1)
+    assert stats.get_value("downloader/request_count") == 3
+    assert stats.get_stats() == {"downloader/request_count": 3, "most": 3}
