@@ -189,6 +189,9 @@ def _migrate(db: Database) -> None:
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
+_SAVEPOINT = "wirewatch_write"
+
+
 @contextlib.contextmanager
 def write_transaction(db: Database) -> Iterator[Database]:
     """Like ``db.atomic()``, but starting with ``BEGIN IMMEDIATE``.
@@ -198,13 +201,22 @@ def write_transaction(db: Database) -> Iterator[Database]:
     nests as a savepoint, exactly as ``db.atomic()`` does.
     """
     mark = neardup.read_mark(db.conn)
-    if db.conn.in_transaction:
+    conn = db.conn
+    if conn.in_transaction:
+        # One name for every level: SQLite's savepoints stack, and RELEASE or ROLLBACK TO
+        # take the newest of a name. db.atomic() names each with 16 random bytes: a read
+        # of os.urandom and a statement compiled afresh for every article a batch stores.
+        conn.execute(f"SAVEPOINT {_SAVEPOINT}")
         try:
-            with db.atomic():
-                yield db
+            yield db
         except BaseException:
-            neardup.forget_after(db.conn, mark)  # its index may hold what was rolled back
+            # A RAISE(ROLLBACK) trigger can have ended the whole transaction, savepoints and all.
+            if conn.in_transaction:
+                conn.execute(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
+                conn.execute(f"RELEASE SAVEPOINT {_SAVEPOINT}")
+            neardup.forget_after(conn, mark)  # its index may hold what was rolled back
             raise
+        conn.execute(f"RELEASE SAVEPOINT {_SAVEPOINT}")
         return
     db.conn.execute("BEGIN IMMEDIATE")
     try:

@@ -105,6 +105,28 @@ def _temporary_files_in_batch(db) -> list[str]:
     return seen
 
 
+def test_nested_writes_roll_back_only_their_own_level(path: Path) -> None:
+    """Every level's savepoint has one name: a failure undoes its own level and no more,
+    at any depth, and the levels around it still commit."""
+    db = open_db(path)
+    urls = lambda: {r[0] for r in db.execute("SELECT url FROM articles")}  # noqa: E731
+    with write_transaction(db):
+        ingest(db, _article(1))
+        with write_transaction(db):
+            ingest(db, _article(2))
+            with pytest.raises(RuntimeError), write_transaction(db):
+                ingest(db, _article(3))
+                raise RuntimeError("third fails")
+            with write_transaction(db):
+                ingest(db, _article(4))
+        with pytest.raises(RuntimeError), write_transaction(db):
+            with write_transaction(db):
+                ingest(db, _article(5))
+            raise RuntimeError("fifth's outer level fails after its inner one released")
+    assert not db.conn.in_transaction
+    assert urls() == {_article(n).url for n in (1, 2, 4)}
+
+
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc")
 def test_bulk_writes_keep_statement_journals_in_memory(tmp_path: Path) -> None:
     """A worker's connection writes no statement journals to /var/tmp.
