@@ -238,24 +238,38 @@ class Fingerprint:
     paragraphs have none, and the key is the dearest part.
     """
 
-    __slots__ = ("_bands", "_facts", "_key", "_packed", "shingles", "text")
+    __slots__ = ("_bands", "_facts", "_key", "_packed", "_shingle_bytes", "_shingles", "text")
 
     def __init__(
         self,
         text: str,
-        shingles: frozenset[int],
+        shingles: frozenset[int] | None,
         bands: tuple[int, ...] | None,
         packed: bytes | None = None,
+        shingle_bytes: bytes | None = None,
     ) -> None:
         """``bands`` as numbers, or None with ``packed``: the same keys as
         :func:`pack_bands` packs them (how they cross from a crawl process, how
-        the index and the ``item_bands`` table take them)."""
+        the index and the ``item_bands`` table take them). Likewise ``shingles``,
+        or None with ``shingle_bytes``: them as 32-bit values, packed."""
         self.text = text
-        self.shingles = shingles
+        self._shingles = shingles
+        self._shingle_bytes = shingle_bytes
         self._bands = bands
         self._packed = packed
         self._key: EventKey | None = None
         self._facts: int | None = None
+
+    @property
+    def shingles(self) -> frozenset[int]:
+        """The word bigrams, for comparing with another paragraph's. A storing process
+        takes them packed from a crawl's and makes the set only when a lookup finds
+        a candidate to compare. Storing 1,000 bench articles, 7,011 of 15,123
+        paragraphs never met one; unpickling a page's fingerprints took 147 µs with
+        the sets made at once and 86 µs without (one int object per shingle)."""
+        if self._shingles is None:
+            self._shingles = frozenset(array.array("I", self._shingle_bytes or b""))
+        return self._shingles
 
     @property
     def bands(self) -> tuple[int, ...]:
@@ -292,7 +306,9 @@ class Fingerprint:
         shingles and bands as packed integers, with the dates and numbers already
         worked out for the facts mask, so the storing process need not parse them again.
         """
-        shingles = array.array("I", self.shingles).tobytes()
+        shingles = self._shingle_bytes
+        if shingles is None:
+            shingles = array.array("I", self._shingles or ()).tobytes()
         key = self._key
         facts = (key._dates, key._numbers, key._stripped) if key is not None else None
         return (_rebuilt, (self.text, shingles, self.packed, self._facts, facts))
@@ -305,7 +321,7 @@ def _rebuilt(
     mask: int | None,
     facts: tuple[frozenset | None, frozenset | None, str | None] | None = None,
 ) -> Fingerprint:
-    fp = Fingerprint(text, frozenset(array.array("I", shingles)), None, bands)
+    fp = Fingerprint(text, None, None, bands, shingles)
     fp._facts = mask
     if facts is not None:
         fp._key = key = EventKey(text, dates=facts[0], numbers=facts[1])
@@ -1215,7 +1231,7 @@ def _unbanded_copy(fp: Fingerprint) -> Fingerprint:
 
     The shingles are :func:`_unbanded`'s: a paragraph's words are its sentences' words.
     """
-    copy = Fingerprint(fp.text, fp.shingles, ())
+    copy = Fingerprint(fp.text, fp._shingles, (), shingle_bytes=fp._shingle_bytes)
     copy._key = fp.key
     return copy
 
