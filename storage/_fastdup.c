@@ -192,6 +192,34 @@ fail:
 
 /* ---------------------------------------------------------------- MinHash */
 
+/* bigram_bytes(words): bigrams()'s values packed as native 32-bit integers (an
+ * array('I')'s bytes), in order and not deduplicated: as a set they are bigrams()'s,
+ * made without an int object for each. bands_many takes them as they are. */
+static PyObject *bigram_bytes(PyObject *self, PyObject *arg) {
+    PyObject *seq = PySequence_Fast(arg, "bigram_bytes wants a sequence of int");
+    if (!seq) return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq), count = n < 2 ? n : n - 1;
+    PyObject *out = PyBytes_FromStringAndSize(NULL, count * (Py_ssize_t)sizeof(uint32_t));
+    if (!out) goto fail;
+    uint32_t *to = (uint32_t *)PyBytes_AS_STRING(out);
+    uint64_t prev = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint64_t cur = PyLong_AsUnsignedLongLongMask(PySequence_Fast_GET_ITEM(seq, i));
+        if (PyErr_Occurred()) goto fail;
+        if (n < 2)
+            to[i] = (uint32_t)cur;
+        else if (i > 0)
+            to[i - 1] = (uint32_t)((prev * 0x9E3779B1u) ^ cur);
+        prev = cur;
+    }
+    Py_DECREF(seq);
+    return out;
+fail:
+    Py_XDECREF(out);
+    Py_DECREF(seq);
+    return NULL;
+}
+
 static uint64_t *perm_a, *perm_b, *band_mix, *band_offsets;
 static Py_ssize_t n_perm, n_rows, n_bands;
 
@@ -237,7 +265,9 @@ static PyObject *bands_many(PyObject *self, PyObject *args) {
     if (!sig || !out) goto fail;
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *set = PySequence_Fast_GET_ITEM(seq, i);
-        Py_ssize_t size = PyObject_Length(set), k = 0;
+        int packed = PyBytes_Check(set);  /* bigram_bytes()'s values */
+        Py_ssize_t size = packed ? PyBytes_GET_SIZE(set) / (Py_ssize_t)sizeof(uint32_t)
+                                 : PyObject_Length(set), k = 0;
         if (size < 0) goto fail;
         if (size > cap) {
             PyMem_Free(values);
@@ -245,15 +275,20 @@ static PyObject *bands_many(PyObject *self, PyObject *args) {
             values = PyMem_Malloc(cap * sizeof(uint64_t));
             if (!values) goto fail;
         }
-        PyObject *it = PyObject_GetIter(set), *v;
-        if (!it) goto fail;
-        while ((v = PyIter_Next(it)) && k < size) {
-            values[k++] = PyLong_AsUnsignedLongLongMask(v);
-            Py_DECREF(v);
+        if (packed) {
+            const uint32_t *from = (const uint32_t *)PyBytes_AS_STRING(set);
+            for (; k < size; k++) values[k] = from[k];
+        } else {
+            PyObject *it = PyObject_GetIter(set), *v;
+            if (!it) goto fail;
+            while ((v = PyIter_Next(it)) && k < size) {
+                values[k++] = PyLong_AsUnsignedLongLongMask(v);
+                Py_DECREF(v);
+            }
+            Py_XDECREF(v);
+            Py_DECREF(it);
+            if (PyErr_Occurred()) goto fail;
         }
-        Py_XDECREF(v);
-        Py_DECREF(it);
-        if (PyErr_Occurred()) goto fail;
         PyObject *keys = PyTuple_New(k ? bands : 0);
         if (!keys) goto fail;
         PyList_SET_ITEM(out, i, keys);
@@ -655,9 +690,10 @@ static PyMethodDef module_methods[] = {
     {"ascii_word_hashes", ascii_word_hashes, METH_O, "word_hashes of an ASCII text's words and numbers"},
     {"ascii_tokens", ascii_tokens, METH_O, "the words and numbers of an ASCII text"},
     {"ascii_fold", ascii_fold, METH_O, "normalise() of an ASCII text with no '&'"},
+    {"bigram_bytes", bigram_bytes, METH_O, "bigrams' values as packed 32-bit integers"},
     {"bigrams", bigrams, METH_O, "word bigrams of a list of word hashes, as a frozenset"},
     {"setup", setup, METH_VARARGS, "setup(a, b, mix, offsets): the MinHash constants"},
-    {"bands_many", bands_many, METH_VARARGS, "bands_many(sets, bands): band keys of each set"},
+    {"bands_many", bands_many, METH_VARARGS, "bands_many(sets, bands): band keys of each set (or bigram_bytes)"},
     {NULL},
 };
 

@@ -363,8 +363,9 @@ def fingerprints(texts: list[str]) -> list[Fingerprint]:
     """
     # Each sentence is tokenised once; the paragraph's words are its sentences' words.
     words = [[_words(x) for x in _sentences(t)] for t in texts]
-    shingles = [_bigrams([w for sentence in ws for w in sentence]) for ws in words]
-    pieces = [_bigrams(sentence) for ws in words if len(ws) > 1 for sentence in ws]
+    # Packed where the C code is built: no set is made until a lookup compares one.
+    shingles = [_new_shingles([w for sentence in ws for w in sentence]) for ws in words]
+    pieces = [_new_shingles(sentence) for ws in words if len(ws) > 1 for sentence in ws]
     # One MinHash pass for paragraphs and sentences alike: a second pass cost more in
     # numpy's per-call overhead than the sentences' unused permutations cost here.
     every = _bands_many(shingles + pieces)
@@ -375,7 +376,10 @@ def fingerprints(texts: list[str]) -> list[Fingerprint]:
         if len(ws) > 1:
             extra = [k for _ in ws for k in next(piece_bands)]
             keys = tuple(dict.fromkeys(keys + tuple(extra)))
-        out.append(Fingerprint(text, sets, keys))
+        if isinstance(sets, bytes):
+            out.append(Fingerprint(text, None, keys, shingle_bytes=sets))
+        else:
+            out.append(Fingerprint(text, sets, keys))
     return out
 
 
@@ -1133,8 +1137,8 @@ def _py_bigrams(words: list[int]) -> frozenset[int]:
 _BAND_OFFSETS = np.arange(BANDS, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
 
 
-def _bands_many(sets: list[frozenset[int]], bands: int = BANDS) -> list[tuple[int, ...]]:
-    """The first ``bands`` band keys of each shingle set."""
+def _bands_many(sets: list[frozenset[int] | bytes], bands: int = BANDS) -> list[tuple[int, ...]]:
+    """The first ``bands`` band keys of each shingle set (packed ones only in C)."""
     if _fastdup is not None:
         return _fastdup.bands_many(sets, bands)
     return _py_bands_many(sets, bands)
@@ -1169,11 +1173,13 @@ if _fastdup is not None:
     _ascii_word_hashes = _fastdup.ascii_word_hashes
     # The same tokens as strings, for facts and words: 4x faster than findall.
     _ascii_tokens = _fastdup.ascii_tokens
+    _new_shingles = _fastdup.bigram_bytes
     _fastdup.setup(*(a.astype("=u8").tobytes() for a in (_A, _B, _BAND_MIX, _BAND_OFFSETS)))
 else:
     _word_hashes, _bigrams = _py_word_hashes, _py_bigrams
     _ascii_word_hashes = None
     _ascii_tokens = _ASCII_TOKEN.findall
+    _new_shingles = _py_bigrams
 
 
 class RowCache(OrderedDict):

@@ -7,6 +7,7 @@ the other, bit for bit.
 
 from __future__ import annotations
 
+import array
 import os
 import random
 import subprocess
@@ -55,6 +56,12 @@ def test_word_hashes_and_bigrams_match_python(texts: list[str]) -> None:
         assert hashes == neardup._py_word_hashes(words), text
         assert _fastdup.bigrams(hashes) == neardup._py_bigrams(hashes), text
         assert _fastdup.bigrams(hashes[:1]) == neardup._py_bigrams(hashes[:1])
+        for words in (hashes, hashes[:1], []):
+            packed = _fastdup.bigram_bytes(words)
+            assert frozenset(array.array("I", packed)) == neardup._py_bigrams(words), text
+            assert _fastdup.bands_many([packed], neardup.BANDS) == _fastdup.bands_many(
+                [neardup._py_bigrams(words)], neardup.BANDS
+            )
 
 
 TOKEN_EDGES = [
