@@ -12,6 +12,8 @@ handful of statements per article rather than many sqlite-utils calls.
 
 from __future__ import annotations
 
+import copyreg
+import functools
 import json
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -92,6 +94,20 @@ class Prepared:
     #: only while its storing process is the one behind.
     event_dates: dict[str, str | None] | None = None
     found: dict[str, Any] | None = None
+
+    def __reduce__(self) -> tuple:
+        """Pickled with its paragraphs as plain tuples: a named tuple pickles through a
+        Python method each, and a page's 17 took 13.6 µs to pickle where tuples took 1.6."""
+        state = dict(self.__dict__)
+        state["paras"] = [tuple(p) for p in self.paras]
+        return (copyreg.__newobj__, (Prepared,), state)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state["paras"] = list(map(_new_para, state["paras"]))
+        self.__dict__.update(state)
+
+
+_new_para = functools.partial(tuple.__new__, _Para)
 
 
 def prepare(

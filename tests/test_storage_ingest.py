@@ -354,6 +354,10 @@ def test_a_prepared_article_is_stored_as_ingest_would_store_it(
             prepared = prepare(replace(article), fingerprints=fingerprints)
             shipped = pickle.loads(pickle.dumps(prepared))
             assert bool(shipped.prepared.fingerprints) == fingerprints
+            # Its paragraphs cross as plain tuples and arrive as they left.
+            assert shipped.prepared.paras == prepared.prepared.paras
+            assert {type(p) for p in shipped.prepared.paras} == {ingest_module._Para}
+            assert shipped.prepared.paras[0].hash == prepared.prepared.paras[0].hash
             with monkeypatch.context() as patch:
                 patch.setattr(ingest_module, "_paragraphs", hashed_again)
                 patch.setattr(neardup, "fingerprints", fingerprinted_again)
