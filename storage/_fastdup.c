@@ -157,6 +157,118 @@ static PyObject *ascii_fold(PyObject *self, PyObject *arg) {
     return out;
 }
 
+/* ascii_name_spans(text): for an ASCII text, where the words neardup._NAME
+ * finds lie (as re.finditer finds them), less those that open a sentence (a match
+ * of neardup._SENTENCE_START's group) unless in capitals: what neardup._names
+ * keeps before folding, as a flat list of start and end offsets. Both patterns are
+ * decided by the rules their backtracking comes to, which tests/test_fastdup.py
+ * checks against re on fixture text and noise. */
+static inline int is_upper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
+static inline int is_lower(unsigned char c) { return c >= 'a' && c <= 'z'; }
+static inline int is_word(unsigned char c) { return is_alpha(c) || is_digit(c) || c == '_'; }
+static inline int is_re_space(unsigned char c) { return fold_space[c]; }
+
+/* Where _NAME's match at p ends, or -1; p is at a \b before an upper-case letter. */
+static Py_ssize_t name_end(const unsigned char *s, Py_ssize_t n, Py_ssize_t p) {
+    /* [A-Z][a-z]+(?:[-'][A-Za-z]+)* then \b: greedy; when the \b fails, giving back
+     * the last group (ending at its separator, not a word character) is the match. */
+    if (p + 1 < n && is_lower(s[p + 1])) {
+        Py_ssize_t e = p + 1, last_sep = -1;
+        while (e < n && is_lower(s[e])) e++;
+        while (e + 1 < n && (s[e] == '-' || s[e] == '\'') && is_alpha(s[e + 1])) {
+            last_sep = e;
+            e++;
+            while (e < n && is_alpha(s[e])) e++;
+        }
+        if (e >= n || !is_word(s[e])) return e;
+        if (last_sep >= 0) return last_sep;
+        return -1;  /* [A-Z]{2,} cannot match either: s[p + 1] is lower case */
+    }
+    /* [A-Z]{2,}[a-z]? then \b */
+    Py_ssize_t u = p;
+    while (u < n && is_upper(s[u])) u++;
+    if (u - p < 2) return -1;
+    if (u < n && is_lower(s[u])) return (u + 1 >= n || !is_word(s[u + 1])) ? u + 1 : -1;
+    return (u >= n || !is_word(s[u])) ? u : -1;
+}
+
+/* Where _SENTENCE_START's group starts in a match beginning at p, or -1. */
+static Py_ssize_t sentence_word(const unsigned char *s, Py_ssize_t n, Py_ssize_t p) {
+    Py_ssize_t q;
+    if (p == 0) {  /* ^ \s* ["'(]? [A-Za-z] */
+        q = 0;
+        while (q < n && is_re_space(s[q])) q++;
+        if (q < n && (s[q] == '"' || s[q] == '\'' || s[q] == '(') && q + 1 < n && is_alpha(s[q + 1])) return q + 1;
+        if (q < n && is_alpha(s[q])) return q;
+    }
+    if (s[p] == '.' || s[p] == '!' || s[p] == '?') {  /* [.!?]\s+ */
+        q = p + 1;
+        if (!(q < n && is_re_space(s[q]))) return -1;
+    } else if (s[p] == '\n') {
+        q = p + 1;
+    } else {
+        return -1;
+    }
+    while (q < n && is_re_space(s[q])) q++;
+    if (q < n && (s[q] == '"' || s[q] == '\'' || s[q] == '(') && q + 1 < n && is_alpha(s[q + 1])) return q + 1;
+    if (q < n && is_alpha(s[q])) return q;
+    return -1;
+}
+
+static PyObject *ascii_name_spans(PyObject *self, PyObject *arg) {
+    if (!PyUnicode_Check(arg) || !PyUnicode_IS_ASCII(arg)) {
+        PyErr_SetString(PyExc_ValueError, "ascii_name_spans wants an ASCII str");
+        return NULL;
+    }
+    const unsigned char *s = PyUnicode_1BYTE_DATA(arg);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
+    /* Sentence-opening words, as finditer finds them: each search resumes at the end
+     * of the last match, which is the end of its word ([\w'-]*). */
+    unsigned char *opens = PyMem_Calloc(n + 1, 1);
+    if (!opens) return PyErr_NoMemory();
+    for (Py_ssize_t p = 0; p < n;) {
+        Py_ssize_t w = sentence_word(s, n, p);
+        if (w < 0) {
+            p++;
+            continue;
+        }
+        opens[w] = 1;
+        Py_ssize_t e = w + 1;
+        while (e < n && (is_word(s[e]) || s[e] == '\'' || s[e] == '-')) e++;
+        p = e;
+    }
+    PyObject *out = PyList_New(0);
+    if (!out) goto fail;
+    for (Py_ssize_t p = 0; p < n;) {
+        Py_ssize_t e = -1;
+        if (is_upper(s[p]) && (p == 0 || !is_word(s[p - 1]))) e = name_end(s, n, p);
+        if (e < 0) {
+            p++;
+            continue;
+        }
+        int capitals = 1;  /* str.isupper: no lower-case letter (the match has an upper) */
+        for (Py_ssize_t i = p; i < e; i++)
+            if (is_lower(s[i])) capitals = 0;
+        if (!opens[p] || capitals) {
+            for (int k = 0; k < 2; k++) {
+                PyObject *at = PyLong_FromSsize_t(k ? e : p);
+                if (!at || PyList_Append(out, at) < 0) {
+                    Py_XDECREF(at);
+                    goto fail;
+                }
+                Py_DECREF(at);
+            }
+        }
+        p = e;
+    }
+    PyMem_Free(opens);
+    return out;
+fail:
+    PyMem_Free(opens);
+    Py_XDECREF(out);
+    return NULL;
+}
+
 /* Word bigrams as 32-bit values: (a * 0x9E3779B1 ^ b) & 0xFFFFFFFF; a lone word as itself. */
 static PyObject *bigrams(PyObject *self, PyObject *arg) {
     PyObject *seq = PySequence_Fast(arg, "bigrams wants a sequence of int");
@@ -689,6 +801,7 @@ static PyMethodDef module_methods[] = {
     {"word_hashes", word_hashes, METH_O, "zlib.crc32 of each word's UTF-8"},
     {"ascii_word_hashes", ascii_word_hashes, METH_O, "word_hashes of an ASCII text's words and numbers"},
     {"ascii_tokens", ascii_tokens, METH_O, "the words and numbers of an ASCII text"},
+    {"ascii_name_spans", ascii_name_spans, METH_O, "where the names neardup._names keeps lie"},
     {"ascii_fold", ascii_fold, METH_O, "normalise() of an ASCII text with no '&'"},
     {"bigram_bytes", bigram_bytes, METH_O, "bigrams' values as packed 32-bit integers"},
     {"bigrams", bigrams, METH_O, "word bigrams of a list of word hashes, as a frozenset"},

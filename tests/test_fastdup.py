@@ -124,6 +124,33 @@ def test_ascii_fold_is_the_python_normalisation(texts: list[str]) -> None:
         _fastdup.ascii_fold("Café")
 
 
+def _regex_name_words(text: str) -> list[str]:
+    """neardup._name_words as the two patterns give it, without the C scan."""
+    starts = {m.start(1) for m in neardup._SENTENCE_START.finditer(text)}
+    return [
+        m.group(0)
+        for m in neardup._NAME.finditer(text)
+        if m.start() not in starts or m.group(0).isupper()
+    ]
+
+
+def test_names_found_in_c_are_the_patterns_names(texts: list[str]) -> None:
+    """The C scan (ASCII text, or text whose quotes and dashes have ASCII stand-ins)
+    against the regexes, on fixture text and on noise of the characters they turn on."""
+    rnd = random.Random(11)
+    alphabet = "AaBbZzqQ .!?\n\t\x1c'\"(-_9,’‘“”–—é"
+    noise = ["".join(rnd.choice(alphabet) for _ in range(rnd.randrange(16))) for _ in range(50000)]
+    edges = ["O'Brien's McDonald LNAs ISa Abc-Def9 Abc-Def x. ’Derna. (Tobruk) “Sirte”"]
+    for text in [*texts, *edges, *noise]:
+        assert neardup._name_words(text) == _regex_name_words(text), repr(text)
+    # Spelled out: no "O" or "McDonald" (no word boundary), "Def9" gives "Abc" alone, and
+    # "(Tobruk)" opens a sentence after "Derna. " where "’Derna" opens none.
+    expected = ["Brien's", "LNAs", "ISa", "Abc", "Abc-Def", "Derna", "Sirte"]
+    assert neardup._name_words(edges[0]) == expected
+    with pytest.raises(ValueError, match="ASCII"):
+        _fastdup.ascii_name_spans("Café")
+
+
 def test_band_keys_match_numpy(texts: list[str]) -> None:
     sets = [neardup._shingles(t) for t in texts]
     assert frozenset() in sets  # the empty paragraph: no keys at all
