@@ -269,6 +269,30 @@ fail:
     return NULL;
 }
 
+/* ascii_word_digits(text): where neardup._WORD_DIGIT matches in an ASCII text:
+ * each digit that opens a word (no word character before it). */
+static PyObject *ascii_word_digits(PyObject *self, PyObject *arg) {
+    if (!PyUnicode_Check(arg) || !PyUnicode_IS_ASCII(arg)) {
+        PyErr_SetString(PyExc_ValueError, "ascii_word_digits wants an ASCII str");
+        return NULL;
+    }
+    const unsigned char *s = PyUnicode_1BYTE_DATA(arg);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
+    PyObject *out = PyList_New(0);
+    if (!out) return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!is_digit(s[i]) || (i > 0 && is_word(s[i - 1]))) continue;
+        PyObject *at = PyLong_FromSsize_t(i);
+        if (!at || PyList_Append(out, at) < 0) {
+            Py_XDECREF(at);
+            Py_DECREF(out);
+            return NULL;
+        }
+        Py_DECREF(at);
+    }
+    return out;
+}
+
 /* Word bigrams as 32-bit values: (a * 0x9E3779B1 ^ b) & 0xFFFFFFFF; a lone word as itself. */
 static PyObject *bigrams(PyObject *self, PyObject *arg) {
     PyObject *seq = PySequence_Fast(arg, "bigrams wants a sequence of int");
@@ -801,6 +825,7 @@ static PyMethodDef module_methods[] = {
     {"word_hashes", word_hashes, METH_O, "zlib.crc32 of each word's UTF-8"},
     {"ascii_word_hashes", ascii_word_hashes, METH_O, "word_hashes of an ASCII text's words and numbers"},
     {"ascii_tokens", ascii_tokens, METH_O, "the words and numbers of an ASCII text"},
+    {"ascii_word_digits", ascii_word_digits, METH_O, "where a digit opens a word"},
     {"ascii_name_spans", ascii_name_spans, METH_O, "where the names neardup._names keeps lie"},
     {"ascii_fold", ascii_fold, METH_O, "normalise() of an ASCII text with no '&'"},
     {"bigram_bytes", bigram_bytes, METH_O, "bigrams' values as packed 32-bit integers"},

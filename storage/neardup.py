@@ -905,8 +905,7 @@ def _date_matches(text: str) -> list[re.Match[str]]:
     found = []
     end = 0
     backwards = ""
-    for digit in _WORD_DIGIT.finditer(text):
-        day = digit.start()
+    for day in _word_digits(text):
         if day < end:  # inside the last match: the "4" of "3-4 March"
             continue
         starts = [day]
@@ -920,6 +919,21 @@ def _date_matches(text: str) -> list[re.Match[str]]:
                 found.append(match)
                 end = match.end()
     return found
+
+
+def _word_digits(text: str) -> list[int]:
+    """Where :data:`_WORD_DIGIT` matches: in C when the text is ASCII once its quotes
+    and dashes have stand-ins (none a word character, as they are not): 2.3 µs a
+    paragraph with the regex, 0.3 in C."""
+    if _ascii_word_digits is not None:
+        probe = text
+        if not probe.isascii():
+            for char, stand_in in _NAME_STAND_INS:
+                if char in probe:
+                    probe = probe.replace(char, stand_in)
+        if probe.isascii():
+            return _ascii_word_digits(probe)
+    return [digit.start() for digit in _WORD_DIGIT.finditer(text)]
 
 
 def _may_anchor(text: str) -> bool:
@@ -1195,6 +1209,7 @@ if _fastdup is not None:
     _new_shingles = _fastdup.bigram_bytes
     # Names found by one C pass where two regexes took 9.5 µs a paragraph (1.1 in C).
     _ascii_name_spans = _fastdup.ascii_name_spans
+    _ascii_word_digits = _fastdup.ascii_word_digits
     _fastdup.setup(*(a.astype("=u8").tobytes() for a in (_A, _B, _BAND_MIX, _BAND_OFFSETS)))
 else:
     _word_hashes, _bigrams = _py_word_hashes, _py_bigrams
@@ -1202,6 +1217,7 @@ else:
     _ascii_tokens = _ASCII_TOKEN.findall
     _new_shingles = _py_bigrams
     _ascii_name_spans = None
+    _ascii_word_digits = None
 
 
 class RowCache(OrderedDict):

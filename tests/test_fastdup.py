@@ -151,6 +151,20 @@ def test_names_found_in_c_are_the_patterns_names(texts: list[str]) -> None:
         _fastdup.ascii_name_spans("Café")
 
 
+def test_word_digits_found_in_c_are_the_patterns(texts: list[str]) -> None:
+    """Where a day can start: the C scan against neardup._WORD_DIGIT, as for names."""
+    rnd = random.Random(12)
+    noise = [
+        "".join(rnd.choice("aZ9 0_.,’‘“”–—é٣\n") for _ in range(rnd.randrange(12)))
+        for _ in range(50000)
+    ]
+    for text in [*texts, "3-4 March, x1 9 _9 (12) ’5 é7 ٣", *noise]:
+        expected = [m.start() for m in neardup._WORD_DIGIT.finditer(text)]
+        assert neardup._word_digits(text) == expected, repr(text)
+    with pytest.raises(ValueError, match="ASCII"):
+        _fastdup.ascii_word_digits("Café 3")
+
+
 def test_band_keys_match_numpy(texts: list[str]) -> None:
     sets = [neardup._shingles(t) for t in texts]
     assert frozenset() in sets  # the empty paragraph: no keys at all
