@@ -429,13 +429,15 @@ static PyObject *bands_many(PyObject *self, PyObject *args) {
         if (!keys) goto fail;
         PyList_SET_ITEM(out, i, keys);
         if (!k) continue;
-        for (Py_ssize_t j = 0; j < used; j++) {
-            uint64_t a = perm_a[j], b = perm_b[j], least = UINT64_MAX;
-            for (Py_ssize_t m = 0; m < k; m++) {
-                uint64_t h = a * values[m] + b;
-                least = h < least ? h : least;
+        /* Value by value over every permutation: each step of the inner loop stands
+         * alone, where a minimum over the values chained each step to the last. */
+        for (Py_ssize_t j = 0; j < used; j++) sig[j] = UINT64_MAX;
+        for (Py_ssize_t m = 0; m < k; m++) {
+            uint64_t v = values[m];
+            for (Py_ssize_t j = 0; j < used; j++) {
+                uint64_t h = perm_a[j] * v + perm_b[j];
+                sig[j] = h < sig[j] ? h : sig[j];
             }
-            sig[j] = least;
         }
         for (Py_ssize_t band = 0; band < bands; band++) {
             uint64_t key = band_offsets[band];

@@ -366,11 +366,17 @@ def fingerprints(texts: list[str]) -> list[Fingerprint]:
     # Packed where the C code is built: no set is made until a lookup compares one.
     shingles = [_new_shingles([w for sentence in ws for w in sentence]) for ws in words]
     pieces = [_new_shingles(sentence) for ws in words if len(ws) > 1 for sentence in ws]
-    # One MinHash pass for paragraphs and sentences alike: a second pass cost more in
-    # numpy's per-call overhead than the sentences' unused permutations cost here.
-    every = _bands_many(shingles + pieces)
-    bands = every[: len(shingles)]
-    piece_bands = (keys[:SENTENCE_BANDS] for keys in every[len(shingles) :])
+    if _fastdup is not None:
+        # Sentences only need their first keys: in C a second call costs nothing, and
+        # their unused permutations were a third of a page's MinHash (43 of 128 µs).
+        bands = _bands_many(shingles)
+        piece_bands = iter(_bands_many(pieces, SENTENCE_BANDS))
+    else:
+        # One MinHash pass for paragraphs and sentences alike: a second pass cost more
+        # in numpy's per-call overhead than the sentences' unused permutations cost.
+        every = _bands_many(shingles + pieces)
+        bands = every[: len(shingles)]
+        piece_bands = (keys[:SENTENCE_BANDS] for keys in every[len(shingles) :])
     out = []
     for text, sets, keys, ws in zip(texts, shingles, bands, words, strict=True):
         if len(ws) > 1:

@@ -174,6 +174,19 @@ def test_band_keys_match_numpy(texts: list[str]) -> None:
         assert {len(k) for k, s in zip(native, sets, strict=True) if s} == {bands}
 
 
+def test_fingerprints_are_the_python_codes(texts: list[str], monkeypatch) -> None:
+    """Whole fingerprints (paragraph and sentence keys, shingles) made in C and by the
+    numpy code, which makes every set's keys in one pass and takes the sentences' first."""
+    native = neardup.fingerprints(texts)
+    monkeypatch.setattr(neardup, "_fastdup", None)
+    monkeypatch.setattr(neardup, "_new_shingles", neardup._py_bigrams)
+    monkeypatch.setattr(neardup, "_ascii_word_hashes", None)
+    reference = neardup.fingerprints(texts)
+    assert [fp.bands for fp in native] == [fp.bands for fp in reference]
+    assert [fp.shingles for fp in native] == [fp.shingles for fp in reference]
+    assert sum(len(fp.bands) > neardup.BANDS for fp in native) > 50  # sentence keys, too
+
+
 def test_band_keys_refuse_more_bands_than_permutations() -> None:
     with pytest.raises(ValueError, match="more bands"):
         _fastdup.bands_many([frozenset({1, 2})], neardup.BANDS + 1)
