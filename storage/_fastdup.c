@@ -157,10 +157,30 @@ static PyObject *ascii_fold(PyObject *self, PyObject *arg) {
     return out;
 }
 
-/* ascii_name_spans(text): for an ASCII text, where the words neardup._NAME
- * finds lie (as re.finditer finds them), less those that open a sentence (a match
- * of neardup._SENTENCE_START's group) unless in capitals: what neardup._names
- * keeps before folding, as a flat list of start and end offsets. Both patterns are
+/* Append text[start:end] to the list out; -1 on error. The C scans read an ASCII
+ * stand-in of a text and hand back pieces of the text itself (same offsets). */
+static int append_piece(PyObject *out, PyObject *text, Py_ssize_t start, Py_ssize_t end) {
+    PyObject *piece = PyUnicode_Substring(text, start, end);
+    if (!piece) return -1;
+    int bad = PyList_Append(out, piece);
+    Py_DECREF(piece);
+    return bad;
+}
+
+/* The (probe, text) arguments of a scan: probe ASCII, text as long. */
+static int scan_args(PyObject *args, const char *name, PyObject **probe, PyObject **text) {
+    if (!PyArg_ParseTuple(args, "UU", probe, text)) return -1;
+    if (!PyUnicode_IS_ASCII(*probe) || PyUnicode_GET_LENGTH(*probe) != PyUnicode_GET_LENGTH(*text)) {
+        PyErr_Format(PyExc_ValueError, "%s wants an ASCII str and a str of its length", name);
+        return -1;
+    }
+    return 0;
+}
+
+/* ascii_names(probe, text): the words neardup._NAME finds in text (as re.finditer
+ * finds them), less those that open a sentence (a match of
+ * neardup._SENTENCE_START's group) unless in capitals: what neardup._names keeps
+ * before folding. Found in probe, text's ASCII stand-in. Both patterns are
  * decided by the rules their backtracking comes to, which tests/test_fastdup.py
  * checks against re on fixture text and noise. */
 static inline int is_upper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
@@ -215,13 +235,11 @@ static Py_ssize_t sentence_word(const unsigned char *s, Py_ssize_t n, Py_ssize_t
     return -1;
 }
 
-static PyObject *ascii_name_spans(PyObject *self, PyObject *arg) {
-    if (!PyUnicode_Check(arg) || !PyUnicode_IS_ASCII(arg)) {
-        PyErr_SetString(PyExc_ValueError, "ascii_name_spans wants an ASCII str");
-        return NULL;
-    }
-    const unsigned char *s = PyUnicode_1BYTE_DATA(arg);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
+static PyObject *ascii_names(PyObject *self, PyObject *args) {
+    PyObject *probe, *text;
+    if (scan_args(args, "ascii_names", &probe, &text) < 0) return NULL;
+    const unsigned char *s = PyUnicode_1BYTE_DATA(probe);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(probe);
     /* Sentence-opening words, as finditer finds them: each search resumes at the end
      * of the last match, which is the end of its word ([\w'-]*). */
     unsigned char *opens = PyMem_Calloc(n + 1, 1);
@@ -249,16 +267,7 @@ static PyObject *ascii_name_spans(PyObject *self, PyObject *arg) {
         int capitals = 1;  /* str.isupper: no lower-case letter (the match has an upper) */
         for (Py_ssize_t i = p; i < e; i++)
             if (is_lower(s[i])) capitals = 0;
-        if (!opens[p] || capitals) {
-            for (int k = 0; k < 2; k++) {
-                PyObject *at = PyLong_FromSsize_t(k ? e : p);
-                if (!at || PyList_Append(out, at) < 0) {
-                    Py_XDECREF(at);
-                    goto fail;
-                }
-                Py_DECREF(at);
-            }
-        }
+        if ((!opens[p] || capitals) && append_piece(out, text, p, e) < 0) goto fail;
         p = e;
     }
     PyMem_Free(opens);
@@ -289,6 +298,39 @@ static PyObject *ascii_word_digits(PyObject *self, PyObject *arg) {
             return NULL;
         }
         Py_DECREF(at);
+    }
+    return out;
+}
+
+/* ascii_sentences(probe, text): the pieces neardup._SENTENCE_END.split cuts text
+ * into, found in probe, its ASCII stand-in: it cuts at each whole run of
+ * whitespace that follows a . ! or ? and comes before a capital or a digit, or
+ * before one of " ' ( and then a capital or a digit. */
+static PyObject *ascii_sentences(PyObject *self, PyObject *args) {
+    PyObject *probe, *text;
+    if (scan_args(args, "ascii_sentences", &probe, &text) < 0) return NULL;
+    const unsigned char *s = PyUnicode_1BYTE_DATA(probe);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(probe), piece = 0;
+    PyObject *out = PyList_New(0);
+    if (!out) return NULL;
+    for (Py_ssize_t p = n ? 1 : 0; p <= n; p++) {  /* "" is one piece, as split has it */
+        Py_ssize_t cut = -1, next = p;
+        if (p < n && fold_space[s[p]] && (s[p - 1] == '.' || s[p - 1] == '!' || s[p - 1] == '?')) {
+            Py_ssize_t e = p;
+            while (e < n && fold_space[s[e]]) e++;
+            Py_ssize_t q = e < n && (s[e] == '"' || s[e] == '\'' || s[e] == '(') ? e + 1 : e;
+            int opens = (e < n && (is_upper(s[e]) || is_digit(s[e])))
+                        || (q > e && q < n && (is_upper(s[q]) || is_digit(s[q])));
+            if (opens) cut = p, next = e;
+        }
+        if (p == n) cut = n, next = n;
+        if (cut < 0) continue;
+        if (append_piece(out, text, piece, cut) < 0) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        piece = next;
+        p = next;  /* the loop's p++ then looks past the run's first character */
     }
     return out;
 }
@@ -827,8 +869,9 @@ static PyMethodDef module_methods[] = {
     {"word_hashes", word_hashes, METH_O, "zlib.crc32 of each word's UTF-8"},
     {"ascii_word_hashes", ascii_word_hashes, METH_O, "word_hashes of an ASCII text's words and numbers"},
     {"ascii_tokens", ascii_tokens, METH_O, "the words and numbers of an ASCII text"},
+    {"ascii_sentences", ascii_sentences, METH_VARARGS, "ascii_sentences(probe, text): text's sentences"},
     {"ascii_word_digits", ascii_word_digits, METH_O, "where a digit opens a word"},
-    {"ascii_name_spans", ascii_name_spans, METH_O, "where the names neardup._names keeps lie"},
+    {"ascii_names", ascii_names, METH_VARARGS, "ascii_names(probe, text): the names _names keeps"},
     {"ascii_fold", ascii_fold, METH_O, "normalise() of an ASCII text with no '&'"},
     {"bigram_bytes", bigram_bytes, METH_O, "bigrams' values as packed 32-bit integers"},
     {"bigrams", bigrams, METH_O, "word bigrams of a list of word hashes, as a frozenset"},

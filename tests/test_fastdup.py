@@ -138,7 +138,7 @@ def test_names_found_in_c_are_the_patterns_names(texts: list[str]) -> None:
     """The C scan (ASCII text, or text whose quotes and dashes have ASCII stand-ins)
     against the regexes, on fixture text and on noise of the characters they turn on."""
     rnd = random.Random(11)
-    alphabet = "AaBbZzqQ .!?\n\t\x1c'\"(-_9,’‘“”–—é"
+    alphabet = "AaBbZzqQ .!?\n\t\x1c\xa0'\"(-_9,’‘“”–—é"
     noise = ["".join(rnd.choice(alphabet) for _ in range(rnd.randrange(16))) for _ in range(50000)]
     edges = ["O'Brien's McDonald LNAs ISa Abc-Def9 Abc-Def x. ’Derna. (Tobruk) “Sirte”"]
     for text in [*texts, *edges, *noise]:
@@ -148,14 +148,14 @@ def test_names_found_in_c_are_the_patterns_names(texts: list[str]) -> None:
     expected = ["Brien's", "LNAs", "ISa", "Abc", "Abc-Def", "Derna", "Sirte"]
     assert neardup._name_words(edges[0]) == expected
     with pytest.raises(ValueError, match="ASCII"):
-        _fastdup.ascii_name_spans("Café")
+        _fastdup.ascii_names("Café", "Café")
 
 
 def test_word_digits_found_in_c_are_the_patterns(texts: list[str]) -> None:
     """Where a day can start: the C scan against neardup._WORD_DIGIT, as for names."""
     rnd = random.Random(12)
     noise = [
-        "".join(rnd.choice("aZ9 0_.,’‘“”–—é٣\n") for _ in range(rnd.randrange(12)))
+        "".join(rnd.choice("aZ9 0_.,’‘“”–—é٣\n\xa0") for _ in range(rnd.randrange(12)))
         for _ in range(50000)
     ]
     for text in [*texts, "3-4 March, x1 9 _9 (12) ’5 é7 ٣", *noise]:
@@ -163,6 +163,23 @@ def test_word_digits_found_in_c_are_the_patterns(texts: list[str]) -> None:
         assert neardup._word_digits(text) == expected, repr(text)
     with pytest.raises(ValueError, match="ASCII"):
         _fastdup.ascii_word_digits("Café 3")
+
+
+def test_sentences_cut_in_c_are_the_patterns(texts: list[str]) -> None:
+    """Where a paragraph splits into sentences: the C scan against _SENTENCE_END.split."""
+    rnd = random.Random(13)
+    alphabet = "aA9 .!?\n\t\x1c\xa0\"'(x’‘“”–—é"
+    noise = ["".join(rnd.choice(alphabet) for _ in range(rnd.randrange(14))) for _ in range(50000)]
+    edge = "One. Two!  (Three?) 4 km. x. Y\xa0said “Six.” ‘Seven’. 8. "
+    assert neardup._ascii_stand_in(edge) is not None  # the C scan's, with stand-ins
+    for text in [*texts, edge, edge.replace(" ", "\u2009"), "", *noise]:
+        assert neardup._split_sentences(text) == neardup._SENTENCE_END.split(text), repr(text)
+    expected = ["One.", "Two!", "(Three?) 4 km. x.", "Y\xa0said “Six.” ‘Seven’.", "8. "]
+    assert neardup._sentences(edge) == expected
+    with pytest.raises(ValueError, match="ASCII"):
+        _fastdup.ascii_sentences("Café. Now", "Café. Now")
+    with pytest.raises(ValueError, match="length"):
+        _fastdup.ascii_sentences("Cafe. Now", "Cafe.")
 
 
 def test_band_keys_match_numpy(texts: list[str]) -> None:
