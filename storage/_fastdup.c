@@ -335,6 +335,92 @@ static PyObject *ascii_sentences(PyObject *self, PyObject *args) {
     return out;
 }
 
+/* ascii_anchors(probe, text): what neardup._ANCHOR.finditer finds in text, found
+ * in probe (its ASCII stand-in): a month named alone, in its case, or a relative
+ * anchor in any case, a space in it standing for any run of whitespace; whole words.
+ * The alternatives, in the pattern's order, are set by set_anchors. */
+#define MAX_ANCHORS 64
+static char *anchor_words[MAX_ANCHORS];
+static int anchor_folds[MAX_ANCHORS];  /* 1: any case (the relative anchors) */
+static int n_anchors;
+
+static PyObject *set_anchors(PyObject *self, PyObject *args) {
+    PyObject *cased, *folded;
+    if (!PyArg_ParseTuple(args, "O!O!", &PyTuple_Type, &cased, &PyTuple_Type, &folded)) return NULL;
+    Py_ssize_t total = PyTuple_GET_SIZE(cased) + PyTuple_GET_SIZE(folded);
+    if (total > MAX_ANCHORS) {
+        PyErr_SetString(PyExc_ValueError, "set_anchors: too many anchors");
+        return NULL;
+    }
+    for (int i = 0; i < n_anchors; i++) PyMem_Free(anchor_words[i]);
+    n_anchors = 0;
+    for (Py_ssize_t i = 0; i < total; i++) {
+        int fold = i >= PyTuple_GET_SIZE(cased);
+        PyObject *word = PyTuple_GET_ITEM(fold ? folded : cased, fold ? i - PyTuple_GET_SIZE(cased) : i);
+        Py_ssize_t size;
+        const char *utf8 = PyUnicode_Check(word) ? PyUnicode_AsUTF8AndSize(word, &size) : NULL;
+        if (!utf8 || !PyUnicode_IS_ASCII(word) || size == 0) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "set_anchors wants ASCII words");
+            return NULL;
+        }
+        char *copy = PyMem_Malloc(size + 1);
+        if (!copy) return PyErr_NoMemory();
+        for (Py_ssize_t k = 0; k <= size; k++)
+            copy[k] = fold && is_upper((unsigned char)utf8[k]) ? utf8[k] | 0x20 : utf8[k];
+        anchor_words[n_anchors] = copy;
+        anchor_folds[n_anchors++] = fold;
+    }
+    Py_RETURN_NONE;
+}
+
+/* Where anchor i matching at p ends, or -1 (no match, or no word boundary after it). */
+static Py_ssize_t anchor_end(const unsigned char *s, Py_ssize_t n, Py_ssize_t p, int i) {
+    const unsigned char *w = (const unsigned char *)anchor_words[i];
+    Py_ssize_t e = p;
+    for (; *w; w++) {
+        if (*w == ' ') {
+            if (!(e < n && fold_space[s[e]])) return -1;
+            while (e < n && fold_space[s[e]]) e++;
+        } else {
+            if (e >= n) return -1;
+            unsigned char c = s[e];
+            if (anchor_folds[i] && is_upper(c)) c |= 0x20;
+            if (c != *w) return -1;
+            e++;
+        }
+    }
+    return (e >= n || !is_word(s[e])) ? e : -1;
+}
+
+static PyObject *ascii_anchors(PyObject *self, PyObject *args) {
+    PyObject *probe, *text;
+    if (scan_args(args, "ascii_anchors", &probe, &text) < 0) return NULL;
+    const unsigned char *s = PyUnicode_1BYTE_DATA(probe);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(probe);
+    PyObject *out = PyList_New(0);
+    if (!out) return NULL;
+    for (Py_ssize_t p = 0; p < n;) {
+        Py_ssize_t e = -1;
+        if (is_alpha(s[p]) && (p == 0 || !is_word(s[p - 1]))) {
+            unsigned char lower = s[p] | 0x20;
+            for (int i = 0; i < n_anchors && e < 0; i++) {
+                unsigned char first = (unsigned char)anchor_words[i][0];
+                if (anchor_folds[i] ? lower == first : s[p] == first) e = anchor_end(s, n, p, i);
+            }
+        }
+        if (e < 0) {
+            p++;
+            continue;
+        }
+        if (append_piece(out, text, p, e) < 0) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        p = e;
+    }
+    return out;
+}
+
 /* Word bigrams as 32-bit values: (a * 0x9E3779B1 ^ b) & 0xFFFFFFFF; a lone word as itself. */
 static PyObject *bigrams(PyObject *self, PyObject *arg) {
     PyObject *seq = PySequence_Fast(arg, "bigrams wants a sequence of int");
@@ -869,6 +955,8 @@ static PyMethodDef module_methods[] = {
     {"word_hashes", word_hashes, METH_O, "zlib.crc32 of each word's UTF-8"},
     {"ascii_word_hashes", ascii_word_hashes, METH_O, "word_hashes of an ASCII text's words and numbers"},
     {"ascii_tokens", ascii_tokens, METH_O, "the words and numbers of an ASCII text"},
+    {"set_anchors", set_anchors, METH_VARARGS, "set_anchors(cased, any_case): ascii_anchors' words"},
+    {"ascii_anchors", ascii_anchors, METH_VARARGS, "ascii_anchors(probe, text): _ANCHOR's finds"},
     {"ascii_sentences", ascii_sentences, METH_VARARGS, "ascii_sentences(probe, text): text's sentences"},
     {"ascii_word_digits", ascii_word_digits, METH_O, "where a digit opens a word"},
     {"ascii_names", ascii_names, METH_VARARGS, "ascii_names(probe, text): the names _names keeps"},

@@ -182,6 +182,27 @@ def test_sentences_cut_in_c_are_the_patterns(texts: list[str]) -> None:
         _fastdup.ascii_sentences("Cafe. Now", "Cafe.")
 
 
+def test_anchors_found_in_c_are_the_patterns(texts: list[str]) -> None:
+    """Months named alone and relative anchors: the C scan against _ANCHOR.finditer, on
+    fixture text and on noise of the words and separators it turns on."""
+    rnd = random.Random(14)
+    words = "last Last LAST week weekend weeks this month earlier today Todays March march"
+    words += " MARCH June Junes sunday SUNDAY overnight x 9 _ yesterday May next Week"
+    seps = [" ", "  ", "\n", "\t", "\xa0", "", "-", ".", "’", "_", "9", ", ", "é"]
+    noise = [
+        "".join(rnd.choice(words.split()) + rnd.choice(seps) for _ in range(rnd.randrange(6)))
+        for _ in range(50000)
+    ]
+    for text in [*texts, *noise]:
+        expected = [m.group(0) for m in neardup._ANCHOR.finditer(text)]
+        assert neardup._anchors(text) == expected, repr(text)
+    assert neardup._anchors("Last\xa0 week, on Sunday (march) and in June.") == [
+        "Last\xa0 week",
+        "Sunday",
+        "June",
+    ]
+
+
 def test_band_keys_match_numpy(texts: list[str]) -> None:
     sets = [neardup._shingles(t) for t in texts]
     assert frozenset() in sets  # the empty paragraph: no keys at all
