@@ -38,6 +38,11 @@ from spiders.boilerplate import match_rule, opens_like_reporting
 from spiders.dates import parse_page_date
 from storage.model import Paragraph
 
+try:  # storage's optional C module (storage/_fastdup.c)
+    from storage._fastdup import ascii_squeeze as _ascii_squeeze
+except ImportError:  # pragma: no cover - built with no compiler
+    _ascii_squeeze = None
+
 __all__ = ["Page", "Selectors", "compile_selector", "extract_body", "extract_page"]
 
 Element = etree._Element
@@ -326,6 +331,8 @@ def _clean(text: str | None) -> str:
         return ""
     if not text.isascii():
         text = _INVISIBLE.sub("", text)
+    elif _ascii_squeeze is not None:
+        return _ascii_squeeze(text)  # one pass in C: 1.5 µs a line with split and join
     return " ".join(text.split())
 
 

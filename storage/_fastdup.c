@@ -126,17 +126,21 @@ static PyObject *ascii_tokens(PyObject *self, PyObject *arg) {
  * string per word and two whole strings. */
 static unsigned char fold_to[128];  /* each character's folded form; ' ' for whitespace */
 static unsigned char fold_space[128];
+static unsigned char squeeze_to[128];  /* ' ' for whitespace, else itself */
 
 static void fold_init(void) {
     for (int c = 0; c < 128; c++) {
         fold_space[c] = c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
         fold_to[c] = fold_space[c] ? ' ' : (c >= 'A' && c <= 'Z') ? c | 0x20 : c == '`' ? '\'' : c;
+        squeeze_to[c] = fold_space[c] ? ' ' : c;
     }
 }
 
-static PyObject *ascii_fold(PyObject *self, PyObject *arg) {
+/* An ASCII str with each whitespace run made one space, the ends stripped, and the
+ * other characters mapped by `to`. */
+static PyObject *squeezed(PyObject *arg, const unsigned char *to, const char *name) {
     if (!PyUnicode_Check(arg) || !PyUnicode_IS_ASCII(arg)) {
-        PyErr_SetString(PyExc_ValueError, "ascii_fold wants an ASCII str");
+        PyErr_Format(PyExc_ValueError, "%s wants an ASCII str", name);
         return NULL;
     }
     const unsigned char *s = PyUnicode_1BYTE_DATA(arg);
@@ -148,13 +152,22 @@ static PyObject *ascii_fold(PyObject *self, PyObject *arg) {
     unsigned char *o = PyUnicode_1BYTE_DATA(out), *first = o;
     for (Py_ssize_t i = start; i < end; i++) {
         unsigned char c = s[i];
-        *o++ = fold_to[c];
+        *o++ = to[c];
         if (fold_space[c])
             while (fold_space[s[i + 1]]) i++;  /* stops by end - 1, not a space */
     }
     Py_ssize_t length = o - first;
     if (length < end - start && PyUnicode_Resize(&out, length) < 0) return NULL;
     return out;
+}
+
+static PyObject *ascii_fold(PyObject *self, PyObject *arg) {
+    return squeezed(arg, fold_to, "ascii_fold");
+}
+
+/* ascii_squeeze(text): " ".join(text.split()) for an ASCII text (extraction's _clean). */
+static PyObject *ascii_squeeze(PyObject *self, PyObject *arg) {
+    return squeezed(arg, squeeze_to, "ascii_squeeze");
 }
 
 /* Append text[start:end] to the list out; -1 on error. The C scans read an ASCII
@@ -960,6 +973,7 @@ static PyMethodDef module_methods[] = {
     {"ascii_sentences", ascii_sentences, METH_VARARGS, "ascii_sentences(probe, text): text's sentences"},
     {"ascii_word_digits", ascii_word_digits, METH_O, "where a digit opens a word"},
     {"ascii_names", ascii_names, METH_VARARGS, "ascii_names(probe, text): the names _names keeps"},
+    {"ascii_squeeze", ascii_squeeze, METH_O, "' '.join(text.split()) of an ASCII text"},
     {"ascii_fold", ascii_fold, METH_O, "normalise() of an ASCII text with no '&'"},
     {"bigram_bytes", bigram_bytes, METH_O, "bigrams' values as packed 32-bit integers"},
     {"bigrams", bigrams, METH_O, "word bigrams of a list of word hashes, as a frozenset"},

@@ -120,6 +120,8 @@ def test_ascii_fold_is_the_python_normalisation(texts: list[str]) -> None:
         checked += 1
     assert checked > 20000
     assert _fastdup.ascii_fold(FOLD_EDGES[3]) == "a b c d e f"
+    for text in [*FOLD_EDGES, *noise]:  # extraction's whitespace collapse, case kept
+        assert _fastdup.ascii_squeeze(text) == " ".join(text.split()), repr(text)
     with pytest.raises(ValueError, match="ASCII"):
         _fastdup.ascii_fold("Café")
 
