@@ -332,7 +332,7 @@ def _clean(text: str | None) -> str:
     if not text.isascii():
         text = _INVISIBLE.sub("", text)
     elif _ascii_squeeze is not None:
-        return _ascii_squeeze(text)  # one pass in C: 1.5 µs a line with split and join
+        return _ascii_squeeze(text)  # one pass in C; split and join make a string a word
     return " ".join(text.split())
 
 

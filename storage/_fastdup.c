@@ -1,9 +1,11 @@
 /* The near-duplicate index's inner loops, in C: word hashes, bigrams, MinHash
- * band keys, and the band-key index (key -> items) with its candidate search.
+ * band keys, and the band-key index (key -> items) with its candidate search; and
+ * the scans of ASCII text the near-duplicate rule and extraction make (folding,
+ * tokens, names, days, anchors, sentences), each the answer of a regex.
  *
- * storage/neardup.py holds the reference implementation of each in Python and
- * numpy, used when this module is not built; tests/test_fastdup.py checks that
- * both give the same answers. Values are bit for bit those of the Python code,
+ * storage/neardup.py (and normalise.py, spiders/extract.py) hold the reference
+ * implementation of each in Python and numpy, used when this module is not built;
+ * tests/test_fastdup.py checks that both give the same answers. Values are bit for bit those of the Python code,
  * so band keys stored by either are read by the other.
  */
 #define PY_SSIZE_T_CLEAN
