@@ -56,3 +56,46 @@ def test_the_stats_collector_counts_with_plain_attribute_lookups() -> None:
     stats.max_value("most", 1)
     assert stats.get_value("downloader/request_count") == 3
     assert stats.get_stats() == {"downloader/request_count": 3, "most": 3}
+
+
+_PROBE = """
+import sys
+from scrapy.core.downloader.middleware import DownloaderMiddlewareManager
+from scrapy.extension import ExtensionManager
+from scrapy.settings import Settings
+from scrapy.utils.misc import load_object
+settings = Settings()
+if sys.argv[1] == "ours":
+    settings.setmodule("spiders.settings", priority="project")
+extensions = ExtensionManager._get_mwlist_from_settings(settings)
+middlewares = DownloaderMiddlewareManager._get_mwlist_from_settings(settings)
+for path in extensions + middlewares:  # as the managers load them, enabled or not
+    load_object(path)
+names = ("extensions.remote_control", "extensions.telnet", "downloadermiddlewares.cookies")
+print(" ".join(n for n in names if "scrapy." + n in sys.modules))
+print(len(extensions), len(middlewares))
+"""
+
+
+def _components(which: str) -> tuple[str, list[int]]:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run(
+        [sys.executable, "-c", _PROBE, which], cwd=root, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    return out[0], [int(n) for n in out[1].split()]
+
+
+def test_components_that_are_off_are_not_even_imported() -> None:
+    """Scrapy imports every component its lists name, None or not: the crawl's lists
+    leave out those it turns off (the remote control's module took 0.1 s of each crawl
+    process's start). Scrapy's own lists, the control, do import them."""
+    assert _components("scrapy")[0] == (
+        "extensions.remote_control extensions.telnet downloadermiddlewares.cookies"
+    )
+    imported, (extensions, middlewares) = _components("ours")
+    assert imported == ""
+    assert extensions >= 5 and middlewares >= 8  # the rest are still there
