@@ -11,6 +11,8 @@ Exceptions::
     └── SourceBusy          another live process is crawling that source
 """
 
+# First: it imports sqlite-utils without numpy, before any module below imports it.
+from storage import _nonumpy  # noqa: F401
 from storage.crawlstate import (
     SourceBusy,
     finish_run,

@@ -60,8 +60,8 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from functools import lru_cache
+from typing import Any
 
-import numpy as np
 from sqlite_utils import Database
 
 from storage.normalise import normalise
@@ -88,7 +88,22 @@ MIN_HITS = 2
 MAX_POSTINGS = 10
 
 
-def _constants(label: bytes, count: int) -> np.ndarray:
+class _Numpy:
+    """numpy, imported when first used: only the fallback index and MinHash (no C
+    module) and the tests comparing with them use it. Imported at start it cost every
+    process that opens the database 0.1 s."""
+
+    def __getattr__(self, name: str) -> Any:
+        import numpy
+
+        globals()["np"] = numpy
+        return getattr(numpy, name)
+
+
+np: Any = _Numpy()
+
+
+def _constants(label: bytes, count: int) -> tuple[int, ...]:
     """``count`` fixed odd 64-bit pseudo-random values, from SHA-256 (stable for ever).
 
     Full-width multipliers matter: with small ones ``a * x + b`` barely wraps and
@@ -96,7 +111,7 @@ def _constants(label: bytes, count: int) -> np.ndarray:
     MinHash estimated 0.25 for a true Jaccard of 0.71).
     """
     words = b"".join(hashlib.sha256(label + i.to_bytes(4, "big")).digest() for i in range(count))
-    return np.frombuffer(words[: count * 8], dtype=">u8").astype(np.uint64) | np.uint64(1)
+    return tuple(n | 1 for n in struct.unpack(f">{count}Q", words[: count * 8]))
 
 
 _A = _constants(b"wirewatch-minhash-a", PERMUTATIONS)
@@ -1190,7 +1205,13 @@ def _py_bigrams(words: list[int]) -> frozenset[int]:
     return frozenset((a * 0x9E3779B1 ^ b) & 0xFFFFFFFF for a, b in itertools.pairwise(words))
 
 
-_BAND_OFFSETS = np.arange(BANDS, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+_BAND_OFFSETS = tuple(i * 0x9E3779B97F4A7C15 % (1 << 64) for i in range(BANDS))
+
+
+@lru_cache(maxsize=1)
+def _arrays() -> tuple[Any, Any, Any, Any]:
+    """The MinHash constants as numpy arrays, for :func:`_py_bands_many`."""
+    return tuple(np.array(c, dtype=np.uint64) for c in (_A, _B, _BAND_MIX, _BAND_OFFSETS))
 
 
 def _bands_many(sets: list[frozenset[int] | bytes], bands: int = BANDS) -> list[tuple[int, ...]]:
@@ -1210,12 +1231,13 @@ def _py_bands_many(sets: list[frozenset[int]], bands: int = BANDS) -> list[tuple
     values = np.fromiter(itertools.chain.from_iterable(present), np.uint64, sum(lengths))
     starts = np.cumsum([0, *lengths[:-1]])
     used = bands * ROWS
+    a, b, band_mix, band_offsets = _arrays()
     # Multiply-add wrapping at 2**64 (no modulo: it cost 6x the rest); the minimum
     # is decided by the high bits, which an odd full-width multiplier mixes well.
-    hashed = np.outer(_A[:used], values) + _B[:used, None]
+    hashed = np.outer(a[:used], values) + b[:used, None]
     signatures = np.minimum.reduceat(hashed, starts, axis=1)  # (used, len(present))
     rows = signatures.T.reshape(len(present), bands, ROWS)
-    mixed = (rows * _BAND_MIX).sum(axis=2) + _BAND_OFFSETS[:bands]
+    mixed = (rows * band_mix).sum(axis=2) + band_offsets[:bands]
     packed = mixed.astype("<u8").tobytes()
     keys = iter(struct.unpack(f"<{len(present) * bands}q", packed))
     return [tuple(itertools.islice(keys, bands)) if size else () for size in sizes]
@@ -1239,7 +1261,7 @@ if _fastdup is not None:
         tuple(m.capitalize() for m in _MONTH_ALONE),
         tuple(sorted(_RELATIVE, key=len, reverse=True)),
     )
-    _fastdup.setup(*(a.astype("=u8").tobytes() for a in (_A, _B, _BAND_MIX, _BAND_OFFSETS)))
+    _fastdup.setup(*(struct.pack(f"={len(c)}Q", *c) for c in (_A, _B, _BAND_MIX, _BAND_OFFSETS)))
 else:
     _word_hashes, _bigrams = _py_word_hashes, _py_bigrams
     _ascii_word_hashes = None

@@ -334,6 +334,46 @@ def test_item_ids_out_of_range_are_refused() -> None:
         index.add(-1, (1, 2), 0)
 
 
+def test_the_crawl_processes_import_no_numpy(tmp_path: Path) -> None:
+    """With the C module built, opening the database, fingerprinting and storing need
+    no numpy (it cost each process 0.1 s to import); sqlite-utils works without it."""
+    probe = f"""
+import sys
+import storage, spiders.worker
+from storage import neardup
+db = storage.open_db({str(tmp_path / "n.db")!r})
+text = "On 3 May, IS attacked Sirte."
+storage.ingest(db, storage.Article("s", "http://a/1", "t", [storage.Paragraph(text)]))
+db["notes"].insert({{"n": 1}})
+print(neardup.fingerprint(text).bands[:1] != ())
+print("numpy" in sys.modules, db["notes"].count, db["items"].count)
+"""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("WIREWATCH_PURE_PYTHON", None)
+    run = subprocess.run(
+        [sys.executable, "-c", probe], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    assert run.stdout.split() == ["True", "False", "1", "1"], run.stderr[-2000:]
+
+
+def test_the_minhash_constants_are_the_numpy_ones() -> None:
+    """Derived without numpy now; the values the stored band keys were made with."""
+    import hashlib
+
+    import numpy as np
+
+    def with_numpy(label: bytes, count: int) -> list[int]:
+        digests = (hashlib.sha256(label + i.to_bytes(4, "big")).digest() for i in range(count))
+        words = b"".join(digests)[: count * 8]
+        return [int(v) for v in np.frombuffer(words, ">u8").astype(np.uint64) | np.uint64(1)]
+
+    assert list(neardup._A) == with_numpy(b"wirewatch-minhash-a", neardup.PERMUTATIONS)
+    assert list(neardup._B) == with_numpy(b"wirewatch-minhash-b", neardup.PERMUTATIONS)
+    assert list(neardup._BAND_MIX) == with_numpy(b"wirewatch-band-mix", neardup.ROWS)
+    offsets = np.arange(neardup.BANDS, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    assert list(neardup._BAND_OFFSETS) == [int(v) for v in offsets]
+
+
 def test_the_python_fallback_passes_the_near_duplicate_tests() -> None:
     """With no compiler at install the numpy code does the work: it must still be right."""
     env = {**os.environ, "WIREWATCH_PURE_PYTHON": "1", "PYTHONPATH": str(ROOT)}
