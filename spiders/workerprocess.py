@@ -1,7 +1,7 @@
 """The ingest worker's process, started before the crawl asks for it.
 
-A worker takes a third of a second to start (it imports the store, numpy and
-lxml and reads the config), and a crawl process a second to import and set up
+A worker took a third of a second to start (it imports the store and lxml and
+reads the config; numpy too, then), and a crawl process a second to import and set up
 Scrapy. Started only when the spider opened, the worker was still starting while
 the first pages came in, and at the end of a short crawl the crawl waited for
 it: measured on a one-post site, 0.3 s of the run's 1.4 s. The runner starts its

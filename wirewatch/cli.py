@@ -25,8 +25,8 @@ from wirewatch.logs import redact_logging
 if TYPE_CHECKING:
     from alerts.deliver import DeliveryReport
 
-# Storage and alerts are imported by the commands that use them: with SQLite-utils and
-# numpy they take 0.2 s to import, and `crawl` starts its child before it needs them.
+# Storage and alerts are imported by the commands that use them: with SQLite-utils they
+# take 0.1 s to import, and `crawl` starts its child before it needs them.
 
 
 class ConfigProblem(click.ClickException):
