@@ -75,13 +75,18 @@ static inline Py_ssize_t token_end(const unsigned char *s, Py_ssize_t i, Py_ssiz
     return i;
 }
 
+/* 0 when arg is an ASCII str, which the scans below read byte by byte; else -1, with
+ * a ValueError naming the function. */
+static int want_ascii(PyObject *arg, const char *name) {
+    if (PyUnicode_Check(arg) && PyUnicode_IS_ASCII(arg)) return 0;
+    PyErr_Format(PyExc_ValueError, "%s wants an ASCII str", name);
+    return -1;
+}
+
 /* The tokens of an ASCII str, each as what make(start, length) gives; NULL on error. */
 static PyObject *ascii_tokens_as(PyObject *arg, const char *name,
                                  PyObject *(*make)(const unsigned char *, Py_ssize_t)) {
-    if (!PyUnicode_Check(arg) || !PyUnicode_IS_ASCII(arg)) {
-        PyErr_Format(PyExc_ValueError, "%s wants an ASCII str", name);
-        return NULL;
-    }
+    if (want_ascii(arg, name) < 0) return NULL;
     const unsigned char *s = PyUnicode_1BYTE_DATA(arg);
     Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
     PyObject *out = PyList_New(0);
@@ -141,10 +146,7 @@ static void fold_init(void) {
 /* An ASCII str with each whitespace run made one space, the ends stripped, and the
  * other characters mapped by `to`. */
 static PyObject *squeezed(PyObject *arg, const unsigned char *to, const char *name) {
-    if (!PyUnicode_Check(arg) || !PyUnicode_IS_ASCII(arg)) {
-        PyErr_Format(PyExc_ValueError, "%s wants an ASCII str", name);
-        return NULL;
-    }
+    if (want_ascii(arg, name) < 0) return NULL;
     const unsigned char *s = PyUnicode_1BYTE_DATA(arg);
     Py_ssize_t start = 0, end = PyUnicode_GET_LENGTH(arg);
     while (start < end && fold_space[s[start]]) start++;
@@ -296,10 +298,7 @@ fail:
 /* ascii_word_digits(text): where neardup._WORD_DIGIT matches in an ASCII text:
  * each digit that opens a word (no word character before it). */
 static PyObject *ascii_word_digits(PyObject *self, PyObject *arg) {
-    if (!PyUnicode_Check(arg) || !PyUnicode_IS_ASCII(arg)) {
-        PyErr_SetString(PyExc_ValueError, "ascii_word_digits wants an ASCII str");
-        return NULL;
-    }
+    if (want_ascii(arg, "ascii_word_digits") < 0) return NULL;
     const unsigned char *s = PyUnicode_1BYTE_DATA(arg);
     Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
     PyObject *out = PyList_New(0);
