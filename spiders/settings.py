@@ -28,41 +28,39 @@ RETRY_ENABLED = False
 # work nothing here uses are left out. Measured with bench/bare_spider.py's crawl of 2,000
 # pages, medians of 4: 4.15 s of CPU with them, 3.8 s without (0.18 ms a page; that
 # test also left out the Referer middleware, kept here: redirects warn without it).
-# Left out of Scrapy's base lists rather than set to None in ours: Scrapy imports every
-# component its lists name, None or not, before asking it whether it is enabled (the
-# remote control's module took 0.1 s of the crawl process's start, cookies' 36 ms).
-_UNUSED = {
+DOWNLOADER_MIDDLEWARES = {
     # No source has a login; HttpAuth only checks for spider attributes never set.
-    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware",
-    # Scrapy's, replaced by spiders.middlewares.MetaRefresh below (see the class).
-    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware",
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
+    "spiders.middlewares.BackoffRetryMiddleware": 550,
+    "spiders.middlewares.ConditionalRequestMiddleware": 560,
+    # Scrapy's, passing over pages with no http-equiv attribute unread (see the class).
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "spiders.middlewares.MetaRefresh": 580,
     # Sizes every header for byte counts nothing reads; the request count a run records stays.
-    "scrapy.downloadermiddlewares.stats.DownloaderStats",
+    "scrapy.downloadermiddlewares.stats.DownloaderStats": None,
+    "spiders.middlewares.RequestCount": 850,
+}
+# Scrapy imports every component its lists name, even one set to None, before asking
+# it whether it is enabled: the remote control's module took 0.1 s of the crawl
+# process's start and the cookies middleware's 36 ms. Off here, so out of the lists.
+_UNUSED = {
     "scrapy.downloadermiddlewares.cookies.CookiesMiddleware",  # COOKIES_ENABLED
     "scrapy.extensions.remote_control.RemoteControl",  # REMOTE_CONTROL_ENABLED
     "scrapy.extensions.telnet.TelnetConsole",  # TELNETCONSOLE_ENABLED
-    # No depth limit is used: max_pages bounds a crawl, and listings stop at known articles.
-    "scrapy.spidermiddlewares.depth.DepthMiddleware",
-    # A development aid that checks every request's meta keys.
-    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware",
 }
 DOWNLOADER_MIDDLEWARES_BASE = {
     path: order
     for path, order in _defaults.DOWNLOADER_MIDDLEWARES_BASE.items()
     if path not in _UNUSED
 }
-SPIDER_MIDDLEWARES_BASE = {
-    path: order for path, order in _defaults.SPIDER_MIDDLEWARES_BASE.items() if path not in _UNUSED
-}
 EXTENSIONS_BASE = {
     path: order for path, order in _defaults.EXTENSIONS_BASE.items() if path not in _UNUSED
 }
-DOWNLOADER_MIDDLEWARES = {
-    "spiders.middlewares.BackoffRetryMiddleware": 550,
-    "spiders.middlewares.ConditionalRequestMiddleware": 560,
-    # Scrapy's meta-refresh check, passing over pages with no http-equiv attribute unread.
-    "spiders.middlewares.MetaRefresh": 580,
-    "spiders.middlewares.RequestCount": 850,
+SPIDER_MIDDLEWARES = {
+    # No depth limit is used: max_pages bounds a crawl, and listings stop at known articles.
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    # A development aid that checks every request's meta keys.
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
 }
 # Scrapy checks each response's callback for a generator that returns a value, parsing
 # its source with ast every time: a bound method is a new object per call, so its
