@@ -55,14 +55,38 @@ def runner_has_open(database: Path) -> bool:
     """Whether a crawl child (``spiders.runner``) has this database file open."""
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-            if b"spiders.runner" not in cmdline:
+            if b"spiders.runner" not in Path(f"/proc/{pid}/cmdline").read_bytes():
                 continue
             fds = os.listdir(f"/proc/{pid}/fd")
-            if any(os.readlink(f"/proc/{pid}/fd/{fd}") == str(database) for fd in fds):
-                return True
         except OSError:  # the process ended meanwhile
             continue
+        for fd in fds:
+            try:
+                if os.readlink(f"/proc/{pid}/fd/{fd}") == str(database):
+                    return True
+            except OSError:  # that file was closed meanwhile
+                continue
+    return False
+
+
+def runner_keeps_open(database: Path, crawl: subprocess.Popen, hold: float) -> bool:
+    """Whether the crawl child has had the database open for ``hold`` seconds on end.
+
+    The child opens it twice: for a moment at its start, to check it, and then to
+    crawl, when its first write waits for the lock. Only the second lasts. A test
+    that stopped looking at the first sighting failed once in CI: its second look,
+    a moment later, found the file closed again.
+    """
+    since = None
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and crawl.poll() is None:
+        if not runner_has_open(database):
+            since = None
+        elif since is None:
+            since = time.monotonic()
+        elif time.monotonic() - since >= hold:
+            return True
+        time.sleep(0.02)
     return False
 
 
@@ -80,19 +104,14 @@ def test_writers_wait_for_another_writer_and_succeed(tmp_path, site_c):
     writer.execute("insert into runs (source, started, status) values ('other', 'x', 'ok')")
     crawl = start_wirewatch(config, "crawl")
     try:
-        for _ in range(1200):
-            if runner_has_open(database) or crawl.poll() is not None:
-                break
-            time.sleep(0.05)
-        seen_waiting = runner_has_open(database)
-        time.sleep(2)  # the child's first write is waiting on our lock now
+        seen_waiting = runner_keeps_open(database, crawl, hold=1.5)
         writer.execute("commit")
         out, err = crawl.communicate(timeout=180)
     finally:
         writer.close()
         if crawl.poll() is None:
             crawl.kill()
-    assert seen_waiting
+    assert seen_waiting, (crawl.returncode, out, err)
     assert crawl.returncode == 0, out + err
     assert "locked" not in out + err
     assert stored_urls(database) == {site_c.url_of(p) for p in site_c.posts}
