@@ -54,7 +54,10 @@ def run_crawls(
     progress: bool = False,
 ) -> dict[str, str]:
     """Crawl the named sources (all enabled ones when empty); returns status per source."""
-    sources = [config.source(n) for n in names] or [s for s in config.sources if s.enabled]
+    # A name given twice is crawled once: two crawls of one source in one process would
+    # fetch every page twice, and the busy check lets a process's own runs through.
+    named = [config.source(n) for n in dict.fromkeys(names)]
+    sources = named or [s for s in config.sources if s.enabled]
     # Their workers first, then Scrapy: the workers start up on the other core meanwhile.
     workerprocess.prestart(config.path, not no_alerts, len(sources))
     try:

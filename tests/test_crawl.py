@@ -429,6 +429,17 @@ def test_a_source_being_crawled_is_not_crawled_again_at_the_same_time(tmp_path, 
     assert slow.hits == 1 and "/robots.txt" in targets and len(targets) == len(set(targets))
 
 
+def test_a_source_named_twice_is_crawled_once(tmp_path, site_c):
+    """`wirewatch crawl c c` is one crawl of c: one run, no page fetched twice."""
+    config = write_config(tmp_path, {"c": {"url": site_c.root + "news/", "kind": "html"}})
+    result = wirewatch(config, "crawl", "c", "c")
+    assert result.code == 0, result.stdout + result.stderr
+    assert rows(config, "select source, status from runs") == [{"source": "c", "status": "ok"}]
+    targets = [r.target for r in site_c.requests]
+    assert len(targets) == len(set(targets)), sorted(targets)
+    assert rows(config, "select count(*) as n from articles")[0]["n"] == len(site_c.posts)
+
+
 def _running(config) -> int | None:
     """The pid of the process whose run is open in the database (which may not be made yet)."""
     try:
