@@ -6,8 +6,12 @@ network, so an entity bomb or an external entity in a hostile feed stays inert.
 
 from __future__ import annotations
 
+import gzip
+import io
 import logging
+import zlib
 from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
@@ -17,6 +21,9 @@ _PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True
 )
 _CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
+_GZIP_MAGIC = b"\x1f\x8b"
+#: The most a gzipped document may unpack to: the sitemap protocol's own limit, 50 MB.
+MAX_UNPACKED = 50 * 1024 * 1024
 _ATOM = "{http://www.w3.org/2005/Atom}"
 
 
@@ -47,6 +54,11 @@ def parse_xml(body: bytes) -> etree._Element | None:
     there. A document that declares entities and was cut short is refused whole,
     so the crawl reads the site another way rather than trust half a feed.
     """
+    if body.startswith(_GZIP_MAGIC):
+        unpacked = _gunzip(body)
+        if unpacked is None:
+            return None
+        body = unpacked
     try:
         root = etree.fromstring(body, _PARSER)
     except etree.XMLSyntaxError:
@@ -59,6 +71,22 @@ def parse_xml(body: bytes) -> etree._Element | None:
         logger.warning("XML document refused: its entities exceed the parser's limits")
         return None
     return root
+
+
+def _gunzip(body: bytes) -> bytes | None:
+    """A gzipped document's bytes (``sitemap.xml.gz`` served as a file, not with a
+    ``Content-Encoding`` that the HTTP layer would undo); None when it is damaged or
+    unpacks to more than :data:`MAX_UNPACKED`, as a gzip bomb would."""
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(body)) as packed:
+            unpacked = packed.read(MAX_UNPACKED + 1)
+    except (OSError, EOFError, zlib.error):
+        logger.warning("gzipped document refused: it does not unpack")
+        return None
+    if len(unpacked) > MAX_UNPACKED:
+        logger.warning("gzipped document refused: it unpacks to over %d bytes", MAX_UNPACKED)
+        return None
+    return unpacked
 
 
 def feed_entries(body: bytes) -> list[FeedEntry] | None:
@@ -87,7 +115,9 @@ def _atom_entry(entry: etree._Element) -> FeedEntry:
     link = ""
     for el in entry.iter(f"{_ATOM}link"):
         if el.get("rel", "alternate") == "alternate":
-            link = el.get("href", "")
+            # Relative to the entry's xml:base, if any; the crawl resolves what is
+            # still relative against the feed's own URL.
+            link = urljoin(el.base or "", el.get("href", "").strip())
             break
     return FeedEntry(
         link=link,
@@ -125,8 +155,13 @@ def sitemap_entries(body: bytes) -> tuple[bool, list[SitemapEntry]] | None:
 
 
 def is_post_sitemap(url: str) -> bool:
-    """Whether a child sitemap of an index lists posts (not pages, terms or users)."""
-    lowered = url.lower()
+    """Whether a child sitemap of an index lists posts (not pages, terms or users).
+
+    Only the sitemap's own name is read: a host or folder such as ``heritage-monitor``
+    or ``/blog-pages/`` says nothing of what the file lists.
+    """
+    parts = urlsplit(url)
+    lowered = (parts.path.rsplit("/", 1)[-1] + "?" + parts.query).lower()
     skip = ("page-sitemap", "-pages-", "taxonomies", "category", "tag", "author", "users", "-page")
     return not any(s in lowered for s in skip)
 

@@ -6,7 +6,8 @@ WordPress (``auto`` finds out whether a site is one):
 
 1. The REST API (``wp/v2/posts``) when the site announces or answers it: ids and
    ``modified_gmt`` catch edits, ``modified_after`` makes an unchanged rerun one request.
-2. When the API is closed (401/403) or absent: the feed for new posts, with
+2. When the API is closed (401/403), absent, or answers no JSON (a security plugin's
+   page): remembered until ``--full``; then the feed for new posts, with
    conditional requests; on a first run or ``--full``, the sitemap or the paginated
    listings for the whole archive (never the sitemap for a category start URL).
 3. Listing pages, for non-WordPress sites: article links and rel=next, stopping at
@@ -47,7 +48,7 @@ from spiders.discovery import (
 from spiders.feeds import feed_entries, is_post_sitemap, sitemap_entries
 from spiders.listing import parse_listing
 from spiders.middlewares import quiet_network_tracebacks
-from spiders.worker import PageTask
+from spiders.worker import PageHints, PageTask
 from storage import Article
 from wirewatch.config import Config, Crawl, Source, load_config
 from wirewatch.logs import redact_logging
@@ -114,6 +115,7 @@ class SourceSpider(scrapy.Spider):
             spider.busy = str(exc)
             spider.logger.error("not crawled: %s", exc)
         crawler.signals.connect(spider.on_response, signal=signals.response_received)
+        crawler.signals.connect(spider.on_spider_error, signal=signals.spider_error)
         crawler.signals.connect(spider.on_closed, signal=signals.spider_closed)
         return spider
 
@@ -134,6 +136,13 @@ class SourceSpider(scrapy.Spider):
         if response.status == 304:
             self.context.counts.not_modified += 1
         self.context.counts.pages += 1
+
+    def on_spider_error(self, failure: Failure, response: Response, spider: scrapy.Spider) -> None:
+        """A callback raised (a page shaped as no one foresaw): the page counts as failed,
+        so the run is not ``ok`` and the next one walks the archive again."""
+        if spider is self and not self.busy:
+            message = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+            self.context.error(response.url, "spider", message)
 
     def on_closed(self, spider: scrapy.Spider, reason: str) -> None:
         if spider is not self:
@@ -286,7 +295,10 @@ class SourceSpider(scrapy.Spider):
             if isinstance(post, dict) and self._rest_post_changed(post):
                 yield from self.article_from_rest(post, response)
         page = response.meta["rest_page"]
-        total = _int(response.headers.get(b"X-WP-TotalPages"), default=page)
+        # Without the header (a CDN or a hardening plugin strips it), a full page may
+        # have a next one: ask, and a 400 or an empty page ends the walk.
+        full_page = page + 1 if len(posts) >= REST_PAGE_SIZE else page
+        total = _int(response.headers.get(b"X-WP-TotalPages"), default=full_page)
         if page < total and posts:
             yield self.rest_request(response.meta["api_root"], page + 1)
 
@@ -297,11 +309,22 @@ class SourceSpider(scrapy.Spider):
         return stored is None or _parse_iso(stored) != _gmt(post.get("modified_gmt"))
 
     def article_from_rest(self, post: dict, response: Response) -> Iterator[Any]:
-        link = post.get("link") or ""
-        content = (post.get("content") or {}).get("rendered") or ""
-        paragraphs = extract.extract_body(content, base_url=link)
-        if not link or not paragraphs:
-            self.context.error(link or response.url, "extraction", "REST post has no body text")
+        link = urljoin(response.url, post.get("link") or "")
+        content = post.get("content") if isinstance(post.get("content"), dict) else {}
+        if content.get("protected"):
+            # Password-protected: the API and the page both withhold the text. Not a
+            # failure of the crawl, which would make every later run walk the archive.
+            self.logger.info("%s: password-protected post %s skipped", self.src.name, link)
+            return
+        paragraphs = extract.extract_body(content.get("rendered") or "", base_url=link)
+        published = _gmt(post.get("date_gmt")) or parse_page_date(post.get("date") or "")
+        hints = PageHints(f"wp:{post.get('id')}", published, _gmt(post.get("modified_gmt")))
+        if not paragraphs and link.startswith(("http://", "https://")):
+            # The API left the text out (a plugin, ``_fields``): the page has it.
+            yield self.article_request(link, hints)
+            return
+        if not paragraphs:
+            self.context.error(response.url, "extraction", "REST post has no body text")
             return
         categories, tags = _rest_terms(post)
         author = ((post.get("_embedded") or {}).get("author") or [{}])[0]
@@ -310,12 +333,12 @@ class SourceSpider(scrapy.Spider):
             url=storage.canonical_url(link),
             title=_plain((post.get("title") or {}).get("rendered")),
             paragraphs=paragraphs,
-            published=_gmt(post.get("date_gmt")) or parse_page_date(post.get("date") or ""),
-            modified=_gmt(post.get("modified_gmt")),
+            published=published,
+            modified=hints.modified,
             author=author.get("name") if isinstance(author, dict) else None,
             categories=categories,
             tags=tags,
-            external_id=f"wp:{post.get('id')}",
+            external_id=hints.external_id,
         )
 
     def rest_error(self, failure: Failure) -> Iterator[Any]:
@@ -336,7 +359,17 @@ class SourceSpider(scrapy.Spider):
             self.context.update_state(api_root=plain)
             yield self.rest_request(plain, 1, start=start)
             return
-        if status in (401, 403):
+        if status in (401, 403) or (status == 404 and state.get("api_guessed")):
+            self.context.update_state(rest_closed=True)
+        elif status is not None and 200 <= status < 300:
+            # Not JSON: a security plugin's page, or a site without the API whose home
+            # page answers ``?rest_route=``. Closed, as far as a crawl can tell.
+            self.logger.warning(
+                "%s: the REST API at %s answered with no JSON list; reading the site "
+                "without it until --full",
+                self.src.name,
+                response.url,
+            )
             self.context.update_state(rest_closed=True)
         elif status is not None and status != 404:
             self.context.error(response.url, "rest", f"REST API answered HTTP {status}")
@@ -380,11 +413,16 @@ class SourceSpider(scrapy.Spider):
                 yield from self.feed_unusable(response, f"HTTP {response.status}, not a feed")
             return
         self.context.entry_ok = True
-        links = [storage.canonical_url(e.link) for e in entries]
-        fresh = [link for link in links if self.context.full or not self.context.known(link)]
+        # A link may be relative (to the feed's URL; Atom's xml:base is applied already).
+        dated = {}
+        for entry in entries:
+            link = storage.canonical_url(urljoin(response.url, entry.link))
+            if link.startswith(("http://", "https://")):
+                dated.setdefault(link, parse_page_date(entry.published or ""))
+        fresh = [link for link in dated if self.context.full or not self.context.known(link)]
         for link in fresh:
-            yield self.article_request(link)
-        if links and (self.context.walk_all or len(fresh) == len(links)):
+            yield self.article_request(link, PageHints(published=dated[link]))
+        if dated and (self.context.walk_all or len(fresh) == len(dated)):
             yield self.feed_request(response.meta["feed"], page + 1)
 
     def feed_error(self, failure: Failure) -> Iterator[Any]:
@@ -410,8 +448,11 @@ class SourceSpider(scrapy.Spider):
         candidates += [urljoin(root, p.lstrip("/")) for p in WELL_KNOWN_SITEMAPS]
         yield self.sitemap_request(candidates[0], candidates[1:], start)
 
-    def sitemap_request(self, url: str, rest: list[str], start: Response | None) -> Request:
+    def sitemap_request(
+        self, url: str, rest: list[str], start: Response | None, *, child: bool = False
+    ) -> Request:
         meta = {"candidates": rest, "start_response": start, "handle_httpstatus_list": _HANDLE}
+        meta["child"] = child
         return Request(url, self.parse_sitemap, errback=self.sitemap_error, meta=meta)
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
@@ -421,14 +462,17 @@ class SourceSpider(scrapy.Spider):
             return
         self.context.entry_ok = True
         is_index, entries = parsed
+        start = response.meta.get("start_response")
         if is_index:
             for entry in entries:
                 if is_post_sitemap(entry.loc):
-                    yield self.sitemap_request(entry.loc, [], None)
+                    loc = urljoin(response.url, entry.loc)
+                    yield self.sitemap_request(loc, [], start, child=True)
             return
         for entry in entries:
-            if self.context.full or not self.context.known(entry.loc):
-                yield self.article_request(entry.loc)
+            loc = urljoin(response.url, entry.loc)
+            if self.context.full or not self.context.known(loc):
+                yield self.article_request(loc)
 
     def sitemap_error(self, failure: Failure) -> Iterator[Any]:
         yield from self.next_sitemap(failure.request, _describe(failure))
@@ -437,10 +481,23 @@ class SourceSpider(scrapy.Spider):
         candidates, start = request.meta.get("candidates"), request.meta.get("start_response")
         if candidates:
             yield self.sitemap_request(candidates[0], candidates[1:], start)
-        elif start is not None:
-            yield from self.parse_listing(start)
-        else:
+        elif start is None:
             self.context.error(request.url, "sitemap", message)
+        elif not request.meta.get("child"):
+            yield from self.parse_listing(start)
+        elif not self._listings_walked:
+            # A post sitemap the index names cannot be read: its articles are in the
+            # listings too. Walked once, however many of the index's sitemaps fail.
+            self.logger.warning(
+                "%s: sitemap %s: %s; reading the listings instead",
+                self.src.name,
+                request.url,
+                message,
+            )
+            self._listings_walked = True
+            yield from self.parse_listing(start)
+
+    _listings_walked = False
 
     # -- listings and articles ----------------------------------------------------
 
@@ -460,8 +517,9 @@ class SourceSpider(scrapy.Spider):
         if older and (self.context.walk_all or (links and len(fresh) == len(links))):
             yield Request(older, self.parse_listing, errback=self.page_error)
 
-    def article_request(self, url: str) -> Request:
-        return Request(url, self.parse_article, errback=self.page_error)
+    def article_request(self, url: str, hints: PageHints | None = None) -> Request:
+        meta = {"hints": hints} if hints else None
+        return Request(url, self.parse_article, errback=self.page_error, meta=meta)
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         """Hand the page to the ingest worker, which extracts and stores it."""
@@ -477,6 +535,7 @@ class SourceSpider(scrapy.Spider):
             body=response.body,
             encoding=response.encoding,
             selectors=self.selectors,
+            hints=response.meta.get("hints"),
         )
 
     def page_error(self, failure: Failure) -> None:

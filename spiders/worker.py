@@ -35,6 +35,7 @@ import sys
 import time
 from collections import deque
 from dataclasses import dataclass
+from datetime import date, datetime
 from multiprocessing.connection import Connection
 from typing import NoReturn
 from urllib.parse import urlsplit
@@ -55,6 +56,21 @@ READ_SIZE = 1 << 20
 
 
 @dataclass(frozen=True)
+class PageHints:
+    """What the crawl learnt of an article before fetching its page.
+
+    The REST API's id and modified time, when the API left the text out and the page
+    had to be fetched: stored with the article, they let the next run see the post
+    unchanged. A feed's or the API's publication date, for a page that states none
+    (a theme that prints no date), so its items' "On 3 March" still get their year.
+    """
+
+    external_id: str | None = None
+    published: datetime | date | None = None
+    modified: datetime | None = None
+
+
+@dataclass(frozen=True)
 class PageTask:
     """A fetched article page, as the worker needs it to make an Article of it."""
 
@@ -64,6 +80,7 @@ class PageTask:
     body: bytes
     encoding: str | None
     selectors: extract.Selectors
+    hints: PageHints | None = None
 
 
 @dataclass(frozen=True)
@@ -84,18 +101,23 @@ def article_from_page(task: PageTask) -> Article | None:
     )
     if not page.body_found or not page.paragraphs:
         return None
+    hints = task.hints or _NO_HINTS
     return Article(
         source=task.source,
         url=storage.canonical_url(same_site(page.canonical, task.url)),
         title=page.title,
         paragraphs=page.paragraphs,
-        published=page.published,
-        modified=page.modified,
+        published=page.published or hints.published,
+        modified=hints.modified or page.modified,  # the API's: what the next run compares
         author=page.author,
         categories=page.categories,
         tags=page.tags,
+        external_id=hints.external_id,
         fetched_url=task.requested,
     )
+
+
+_NO_HINTS = PageHints()
 
 
 def same_site(canonical: str | None, fetched: str) -> str:

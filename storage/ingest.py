@@ -143,7 +143,9 @@ def prepare(
 
 
 def _iso_event_date(text: str, article: Article) -> str | None:
-    day = event_date(text, article.published)
+    # A page that states no publication date still has its last change: near enough
+    # to give "On 3 March" its year (weekly updates are seldom edited months later).
+    day = event_date(text, article.published or article.modified)
     return day.isoformat() if day else None
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
+
+from spiders import feeds
 from spiders.discovery import discover, rest_url, with_page
-from spiders.feeds import feed_entries, is_post_sitemap, sitemap_entries
+from spiders.feeds import SitemapEntry, feed_entries, is_post_sitemap, sitemap_entries
 from spiders.listing import parse_listing
 
 ROOT = "http://blog.example/"
@@ -77,6 +80,34 @@ def test_sitemap_index_and_post_sitemaps():
     assert is_post_sitemap("http://b/post-sitemap.xml") and not is_post_sitemap(
         "http://b/page-sitemap.xml"
     )
+
+
+def test_post_sitemaps_are_told_by_their_file_name_not_their_host():
+    assert is_post_sitemap("https://www.heritage-monitor.org/wp-sitemap-posts-post-1.xml")
+    assert is_post_sitemap("https://tags.example/blog-pages/post-sitemap.xml")
+    assert not is_post_sitemap("https://news.example/post_tag-sitemap.xml")
+    assert not is_post_sitemap("https://news.example/wp-sitemap-users-1.xml")
+
+
+def test_gzipped_sitemaps_are_unpacked_within_a_bound(monkeypatch):
+    urlset = b"""<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+    <url><loc>http://b/2025/03/31/one/</loc></url></urlset>"""
+    assert sitemap_entries(gzip.compress(urlset)) == (
+        False,
+        [SitemapEntry("http://b/2025/03/31/one/", None)],
+    )
+    assert sitemap_entries(gzip.compress(urlset)[:30]) is None  # cut short
+    monkeypatch.setattr(feeds, "MAX_UNPACKED", len(urlset) - 1)
+    assert sitemap_entries(gzip.compress(urlset)) is None  # unpacks to more than allowed
+
+
+def test_atom_links_follow_xml_base():
+    atom = b"""<feed xmlns="http://www.w3.org/2005/Atom" xml:base="http://b/blog/">
+    <entry><link href="2025/03/one/"/></entry>
+    <entry xml:base="/news/"><link rel="alternate" href="two/"/></entry>
+    <entry><link href="/three/"/></entry></feed>"""
+    links = [e.link for e in feed_entries(atom)]
+    assert links == ["http://b/blog/2025/03/one/", "http://b/news/two/", "http://b/three/"]
 
 
 def test_listing_links_skip_archives_and_find_next():

@@ -7,7 +7,7 @@ import sys
 import textwrap
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +67,29 @@ def test_item_rows(db: Database) -> None:
     assert all(r["cluster"] == r["id"] for r in rows)
     assert {r["first_article_id"] for r in rows} == {result.article_id}
     assert {r["first_seen"] for r in rows} == {T0}
+
+
+def test_event_dates_take_their_year_from_the_modified_date_when_no_published(
+    db: Database,
+) -> None:
+    """A theme that prints no date still has the API's or the page's modified time."""
+    modified = datetime(2017, 1, 4, 9, 0, tzinfo=UTC)
+    paras = [Paragraph("On 30 December, gunmen fired on a patrol near Sabha.", None)]
+    ingest(db, make(paragraphs=paras, published=None, modified=modified), now=T0)
+    assert [r["event_date"] for r in db.query("SELECT event_date FROM items")] == ["2016-12-30"]
+    ingest(
+        db,
+        make(
+            url="https://x.example/b/",
+            paragraphs=[Paragraph("On 2 May, a raid.", None)],
+            published=None,
+            modified=None,
+            external_id="wp:102",
+        ),
+        now=T0,
+    )
+    rows = list(db.query("SELECT event_date FROM items ORDER BY id"))
+    assert [r["event_date"] for r in rows] == ["2016-12-30", None]
 
 
 def test_same_article_twice_is_unchanged(db: Database) -> None:

@@ -107,6 +107,7 @@ def make_site_a(
     name: str = "a",
     announce_api: bool = True,
     wp_json_path: bool = True,
+    quirks: frozenset[str] = frozenset(),
 ) -> FixtureSite:
     """The origin blog serving ``posts`` (theme A, pretty permalinks, REST API, UTC-5)."""
     config = WordPressConfig(
@@ -120,6 +121,7 @@ def make_site_a(
         private_page=private_page,
         announce_api=announce_api,
         wp_json_path=wp_json_path,
+        quirks=quirks,
     )
     return FixtureSite(
         name,

@@ -31,6 +31,8 @@ _NAMESPACES = """<rss version="2.0"
 def _link(app: WordPressApp, post: Post) -> str:
     """Plain-permalink sites (theme B) tag feed links for their analytics."""
     url = app.url_of(post)
+    if "feed-relative" in app.config.quirks:
+        return "/" + url.split("/", 3)[3]
     if app.pretty:
         return url
     return f"{url}&#038;utm_source=rss&#038;utm_medium=rss&#038;utm_campaign={post.slug}"

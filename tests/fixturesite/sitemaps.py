@@ -7,6 +7,7 @@ redirects ``/wp-sitemap.xml`` and ``/sitemap.xml`` to its own index.
 
 from __future__ import annotations
 
+import gzip
 import math
 import re
 from typing import TYPE_CHECKING
@@ -62,8 +63,10 @@ def _xml_url(url: str) -> str:
 def _core(app: WordPressApp, path: str) -> Response:
     if path == "/sitemap.xml":
         return messages.redirect(f"{app.root}/wp-sitemap.xml")
+    packed = "sitemap-gzip" in app.config.quirks
     if path == "/wp-sitemap.xml":
-        maps = [f"wp-sitemap-posts-post-{n}.xml" for n in range(1, len(_pages(app)) + 1)]
+        suffix = ".xml.gz" if packed else ".xml"
+        maps = [f"wp-sitemap-posts-post-{n}{suffix}" for n in range(1, len(_pages(app)) + 1)]
         maps += [
             "wp-sitemap-posts-page-1.xml",
             "wp-sitemap-taxonomies-category-1.xml",
@@ -75,10 +78,13 @@ def _core(app: WordPressApp, path: str) -> Response:
             f'href="{app.root}/wp-sitemap-index.xsl" ?>\n<sitemapindex {_XMLNS}>{entries}'
             f"</sitemapindex>\n"
         )
-    if m := re.fullmatch(r"/wp-sitemap-posts-post-(\d+)\.xml", path):
+    if m := re.fullmatch(r"/wp-sitemap-posts-post-(\d+)\.xml(\.gz)?", path):
         pages, n = _pages(app), int(m.group(1))
-        if 1 <= n <= len(pages):
-            return messages.xml(_urlset(app, pages[n - 1], "wp-sitemap.xsl"))
+        if 1 <= n <= len(pages) and packed == bool(m.group(2)):
+            body = _urlset(app, pages[n - 1], "wp-sitemap.xsl")
+            if packed:  # a file, as a plugin writes it: no Content-Encoding to undo
+                return messages.Response(200, gzip.compress(body.encode()), "application/x-gzip")
+            return messages.xml(body)
     if path == "/wp-sitemap-posts-page-1.xml":
         urls = "".join(f"<url><loc>{app.page_url(p)}</loc></url>" for p in ("about", "subscribe"))
         return messages.xml(

@@ -62,6 +62,26 @@ class WordPressConfig:
     private_page: bool = False  # serve /private/briefings/, linked but disallowed
     announce_api: bool = True  # the <link rel="https://api.w.org/"> tag and Link header
     wp_json_path: bool = True  # serve /wp-json/ (False: only ?rest_route= answers)
+    #: Ways real sites differ from a fresh install (see :data:`QUIRKS`).
+    quirks: frozenset[str] = frozenset()
+
+
+#: ``rest-html``: every REST route answers 200 with the home page (a security plugin);
+#: ``rest-no-content``: posts come without ``content`` (a plugin trimming the API);
+#: ``rest-no-total``: no ``X-WP-Total``/``X-WP-TotalPages`` headers (a CDN strips them);
+#: ``rest-protected``: posts whose id is a multiple of 4 are password-protected;
+#: ``feed-relative``: feed items link with root-relative URLs;
+#: ``sitemap-gzip``: the index lists its post sitemaps as ``.xml.gz`` files.
+QUIRKS = frozenset(
+    (
+        "rest-html",
+        "rest-no-content",
+        "rest-no-total",
+        "rest-protected",
+        "feed-relative",
+        "sitemap-gzip",
+    )
+)
 
 
 @dataclass
@@ -88,6 +108,8 @@ class WordPressApp:
     """Serves one WordPress site from its :class:`~.store.Store`."""
 
     def __init__(self, site: FixtureSite, chrome: Chrome, config: WordPressConfig) -> None:
+        if unknown := config.quirks - QUIRKS:
+            raise ValueError(f"unknown quirks: {sorted(unknown)}")
         self.site, self.chrome, self.config = site, chrome, config
         self.theme: ModuleType = theme_a if config.theme == "a" else theme_b
         self._index: tuple[int, _Index] | None = None

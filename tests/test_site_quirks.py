@@ -1,0 +1,153 @@
+"""WordPress sites that differ from a fresh install in ways real sites do.
+
+Each test serves the origin blog (theme A) with one quirk of
+:data:`tests.fixturesite.wordpress.QUIRKS` and crawls it with the real command
+line: what a probe of unseen sites found wirewatch getting wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+from spiders.extract import Selectors
+from spiders.worker import PageHints, PageTask, article_from_page
+from tests.crawling import last_run, rows, wirewatch, write_config
+from tests.fixturesite import generate_site_posts, make_site_a
+from tests.fixturesite.server import FixtureSite
+
+
+@contextmanager
+def quirky_site(*quirks: str, posts: int = 12, **options: object) -> Iterator[FixtureSite]:
+    site = make_site_a(
+        generate_site_posts(posts, seed=11), quirks=frozenset(quirks), name="q", **options
+    )
+    with site:
+        yield site
+
+
+def stored(config) -> set[str]:
+    return {r["url"] for r in rows(config, "select url from articles")}
+
+
+def errors(config) -> list[dict]:
+    return rows(config, "select url, kind, message from run_errors")
+
+
+def test_relative_feed_links_are_resolved_against_the_feed(tmp_path):
+    with quirky_site("feed-relative", rest_open=False) as site:
+        config = write_config(tmp_path, {"q": {"url": site.root, "kind": "feed"}})
+        first = wirewatch(config, "crawl")
+        assert first.code == 0, first.stdout + first.stderr
+        assert stored(config) == {site.url_of(p) for p in site.posts}
+        post = site.publish()
+        again = wirewatch(config, "crawl")
+        assert again.code == 0, again.stdout + again.stderr
+        assert site.url_of(post) in stored(config)
+        assert last_run(config, "q")["new_articles"] == 1
+
+
+def test_gzipped_post_sitemaps_are_read(tmp_path):
+    with quirky_site("sitemap-gzip", rest_open=False, sitemap_page_size=5) as site:
+        config = write_config(tmp_path, {"q": {"url": site.root}})
+        result = wirewatch(config, "crawl")
+        assert result.code == 0, result.stdout + result.stderr
+        assert any(r.target.endswith(".xml.gz") for r in site.requests), site.paths()
+        assert stored(config) == {site.url_of(p) for p in site.posts}
+        assert errors(config) == []
+
+
+def test_an_unreadable_post_sitemap_falls_back_to_the_listings_once(tmp_path):
+    with quirky_site(rest_open=False, sitemap_page_size=5) as site:
+        site.add_fault("/wp-sitemap-posts-post-1.xml", status=404)
+        site.add_fault("/wp-sitemap-posts-post-2.xml", status=404)
+        config = write_config(tmp_path, {"q": {"url": site.root}})
+        result = wirewatch(config, "crawl")
+        assert result.code == 0, result.stdout + result.stderr
+        assert stored(config) == {site.url_of(p) for p in site.posts}
+        listings = [r.target for r in site.requests if r.target.startswith("/page/")]
+        assert listings and len(listings) == len(set(listings)), listings
+        assert last_run(config, "q")["status"] == "ok"
+
+
+def test_an_api_answering_html_is_remembered_as_closed(tmp_path):
+    """A security plugin answers the API with a web page: read the site without it,
+    with no failed run; the next run asks the feed once, not the API again."""
+    with quirky_site("rest-html") as site:
+        config = write_config(tmp_path, {"q": {"url": site.root}})
+        first = wirewatch(config, "crawl")
+        assert first.code == 0, first.stdout + first.stderr
+        assert stored(config) == {site.url_of(p) for p in site.posts}
+        assert "no JSON" in first.stderr
+        site.clear_log()
+        again = wirewatch(config, "crawl")
+        assert again.code == 0, again.stdout + again.stderr
+        assert not any("wp-json" in t or "rest_route" in t for t in site.paths()), site.paths()
+        assert len(site.requests) <= 3, site.paths()
+        assert [r["status"] for r in rows(config, "select status from runs")] == ["ok", "ok"]
+
+
+def test_posts_without_content_in_the_api_are_read_from_their_pages(tmp_path):
+    with quirky_site("rest-no-content") as site:
+        config = write_config(tmp_path, {"q": {"url": site.root}})
+        first = wirewatch(config, "crawl")
+        assert first.code == 0, first.stdout + first.stderr
+        assert stored(config) == {site.url_of(p) for p in site.posts}
+        ids = {r["external_id"] for r in rows(config, "select external_id from articles")}
+        assert ids == {f"wp:{p.id}" for p in site.posts}
+        # The API's ids and modified times were kept: an unchanged rerun fetches no page.
+        site.clear_log()
+        assert wirewatch(config, "crawl").code == 0
+        assert all("wp-json" in t or t == "/robots.txt" for t in site.paths()), site.paths()
+        # An edited post is fetched again, and alone.
+        edited = site.edit_post(site.posts[3].id, title="A corrected title")
+        site.clear_log()
+        assert wirewatch(config, "crawl").code == 0
+        pages = [t for t in site.paths() if "wp-json" not in t and t != "/robots.txt"]
+        assert pages == ["/" + site.url_of(edited).split("/", 3)[3]], pages
+        titles = rows(
+            config, "select title from articles where external_id = ?", (f"wp:{edited.id}",)
+        )
+        assert titles == [{"title": "A corrected title"}]
+
+
+def test_password_protected_posts_are_skipped_without_failing_the_run(tmp_path):
+    with quirky_site("rest-protected") as site:
+        config = write_config(tmp_path, {"q": {"url": site.root}})
+        result = wirewatch(config, "crawl")
+        assert result.code == 0, result.stdout + result.stderr
+        readable = {site.url_of(p) for p in site.posts if p.id % 4}
+        assert stored(config) == readable and len(readable) < len(site.posts)
+        site.clear_log()
+        assert wirewatch(config, "crawl").code == 0
+        # The run was ok, so the next asks only for recent changes.
+        assert any("modified_after" in t for t in site.paths()), site.paths()
+        assert last_run(config, "q")["status"] == "ok"
+
+
+def test_api_pages_are_walked_without_the_total_pages_header(tmp_path):
+    with quirky_site("rest-no-total", posts=130) as site:
+        config = write_config(tmp_path, {"q": {"url": site.root}})
+        result = wirewatch(config, "crawl")
+        assert result.code == 0, result.stdout + result.stderr
+        assert len(stored(config)) == 130
+        api = [t for t in site.paths() if "wp-json/wp/v2/posts" in t]
+        assert len(api) == 2, api  # a full page of 100, then 30: no third ask
+
+
+def test_what_the_feed_or_api_said_fills_in_for_the_page():
+    """A page printing no date takes the feed's; the API's id and modified time win,
+    since the next run compares them."""
+    page = b"""<html><head><title>Weekly update</title></head><body><article>
+    <h1 class="entry-title">Weekly update</h1><div class="entry-content">
+    <p>On 30 December, gunmen fired on a patrol near Sabha, local sources said.</p>
+    <p>On 2 January, a convoy was stopped at a checkpoint west of Sirte.</p>
+    </div></article></body></html>"""
+    task = PageTask("q", "http://b/update/", "http://b/update/", page, "utf-8", Selectors())
+    assert article_from_page(task).published is None
+    hints = PageHints("wp:7", date(2017, 1, 4), datetime(2017, 1, 5, 8, tzinfo=UTC))
+    article = article_from_page(replace(task, hints=hints))
+    assert (article.published, article.modified) == (hints.published, hints.modified)
+    assert article.external_id == "wp:7"
