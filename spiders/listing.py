@@ -54,9 +54,10 @@ def article_links(doc: lxml_html.HtmlElement, url: str, css: str | None = None) 
     for pattern in patterns:
         found: list[str] = []
         for anchor in pattern(doc):
-            href = (anchor.get("href") or "").strip()
-            target = urljoin(url, href)
-            if _looks_like_article(target, host, explicit=bool(css)) and target not in found:
+            target = _join(url, (anchor.get("href") or "").strip())
+            if target is None or target in found:
+                continue
+            if _looks_like_article(target, host, explicit=bool(css)):
                 found.append(target)
         if found:
             return found
@@ -70,10 +71,21 @@ def next_page(doc: lxml_html.HtmlElement, url: str, css: str | None = None) -> s
         for element in pattern(doc):
             href = (element.get("href") or "").strip()
             if href and not href.startswith(("#", "javascript:")):
-                target = urljoin(url, href)
-                if target.split("#")[0] != url.split("#")[0]:
+                target = _join(url, href)
+                if target and target.split("#")[0] != url.split("#")[0]:
                     return target
     return None
+
+
+def _join(url: str, href: str) -> str | None:
+    """``href`` made absolute; None for one that is no URL (``http://[oops``): one bad
+    link must not cost the page's others."""
+    try:
+        target = urljoin(url, href)
+        urlsplit(target).port  # noqa: B018 (raises for a port out of range)
+    except ValueError:
+        return None
+    return target
 
 
 def _looks_like_article(target: str, host: str | None, *, explicit: bool) -> bool:

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy import Request, signals
@@ -52,6 +53,8 @@ from spiders.worker import PageHints, PageTask
 from storage import Article
 from wirewatch.config import Config, Crawl, Source, load_config
 from wirewatch.logs import redact_logging
+
+logger = logging.getLogger(__name__)
 
 REST_PAGE_SIZE = 100
 # modified_after compares the site's local time: look back a day to cover any zone.
@@ -309,7 +312,8 @@ class SourceSpider(scrapy.Spider):
         return stored is None or _parse_iso(stored) != _gmt(post.get("modified_gmt"))
 
     def article_from_rest(self, post: dict, response: Response) -> Iterator[Any]:
-        link = urljoin(response.url, post.get("link") or "")
+        link = post.get("link")
+        link = (_web_url(response.url, link) if isinstance(link, str) and link else None) or ""
         content = post.get("content") if isinstance(post.get("content"), dict) else {}
         if content.get("protected"):
             # Password-protected: the API and the page both withhold the text. Not a
@@ -319,18 +323,19 @@ class SourceSpider(scrapy.Spider):
         paragraphs = extract.extract_body(content.get("rendered") or "", base_url=link)
         published = _gmt(post.get("date_gmt")) or parse_page_date(post.get("date") or "")
         hints = PageHints(f"wp:{post.get('id')}", published, _gmt(post.get("modified_gmt")))
-        if not paragraphs and link.startswith(("http://", "https://")):
+        if not paragraphs and link:
             # The API left the text out (a plugin, ``_fields``): the page has it.
             yield self.article_request(link, hints)
             return
-        if not paragraphs:
-            self.context.error(response.url, "extraction", "REST post has no body text")
+        if not paragraphs or not link:
+            problem = "has no body text" if not paragraphs else "has no link"
+            self.context.error(response.url, "extraction", f"REST post {problem}")
             return
         categories, tags = _rest_terms(post)
         author = ((post.get("_embedded") or {}).get("author") or [{}])[0]
         yield Article(
             source=self.src.name,
-            url=storage.canonical_url(link),
+            url=link,
             title=_plain((post.get("title") or {}).get("rendered")),
             paragraphs=paragraphs,
             published=published,
@@ -416,8 +421,7 @@ class SourceSpider(scrapy.Spider):
         # A link may be relative (to the feed's URL; Atom's xml:base is applied already).
         dated = {}
         for entry in entries:
-            link = storage.canonical_url(urljoin(response.url, entry.link))
-            if link.startswith(("http://", "https://")):
+            if link := _web_url(response.url, entry.link):
                 dated.setdefault(link, parse_page_date(entry.published or ""))
         fresh = [link for link in dated if self.context.full or not self.context.known(link)]
         for link in fresh:
@@ -465,13 +469,13 @@ class SourceSpider(scrapy.Spider):
         start = response.meta.get("start_response")
         if is_index:
             for entry in entries:
-                if is_post_sitemap(entry.loc):
-                    loc = urljoin(response.url, entry.loc)
+                loc = _web_url(response.url, entry.loc, canonical=False)
+                if loc and is_post_sitemap(loc):
                     yield self.sitemap_request(loc, [], start, child=True)
             return
         for entry in entries:
-            loc = urljoin(response.url, entry.loc)
-            if self.context.full or not self.context.known(loc):
+            loc = _web_url(response.url, entry.loc, canonical=False)
+            if loc and (self.context.full or not self.context.known(loc)):
                 yield self.article_request(loc)
 
     def sitemap_error(self, failure: Failure) -> Iterator[Any]:
@@ -584,6 +588,22 @@ def spider_for(source: Source) -> type[SourceSpider]:
 def _flag(value: object) -> bool:
     """A spider argument (-a name=1) as a boolean."""
     return str(value or "").lower() in ("1", "true", "yes")
+
+
+def _web_url(base: str, link: str, *, canonical: bool = True) -> str | None:
+    """``link`` made absolute (and canonical), or None when it is no http(s) URL.
+
+    Feeds and sitemaps of real sites hold relative links, ``mailto:`` and malformed
+    ones (``http://[oops``); one of those must not cost the document's other links.
+    """
+    try:
+        url = urljoin(base, link.strip())
+        url = storage.canonical_url(url) if canonical else url
+        urlsplit(url).port  # noqa: B018 (raises for a port out of range)
+    except ValueError:
+        logger.warning("not a URL, skipped: %r (in %s)", link, base)
+        return None
+    return url if url.startswith(("http://", "https://")) else None
 
 
 def _meta(start: Response) -> dict:

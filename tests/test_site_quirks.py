@@ -151,3 +151,15 @@ def test_what_the_feed_or_api_said_fills_in_for_the_page():
     article = article_from_page(replace(task, hints=hints))
     assert (article.published, article.modified) == (hints.published, hints.modified)
     assert article.external_id == "wp:7"
+
+
+def test_a_link_that_is_no_url_costs_only_itself(tmp_path):
+    """``http://[oops/`` in the feed and on the listings: the other links are read."""
+    with quirky_site("bad-links", rest_open=False) as site:
+        for kind in ("feed", "html"):
+            (tmp_path / kind).mkdir()
+            config = write_config(tmp_path / kind, {"q": {"url": site.root, "kind": kind}})
+            result = wirewatch(config, "crawl")
+            assert result.code == 0, result.stdout + result.stderr
+            assert stored(config) == {site.url_of(p) for p in site.posts}, kind
+            assert last_run(config, "q")["status"] == "ok"

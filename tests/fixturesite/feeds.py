@@ -54,6 +54,14 @@ def _item(app: WordPressApp, post: Post) -> str:
 """
 
 
+def _bad_item(app: WordPressApp) -> str:
+    if "bad-links" not in app.config.quirks:
+        return ""
+    from .wordpress import BAD_LINK
+
+    return f"\t<item><title>Oops</title><link>{BAD_LINK}</link></item>\n"
+
+
 def rss(app: WordPressApp, posts: list[Post], page: int, link: str) -> Response:
     """Page ``page`` of a feed over ``posts`` (newest first), 10 items a page."""
     chunk = posts[(page - 1) * FEED_SIZE : page * FEED_SIZE]
@@ -73,7 +81,7 @@ def rss(app: WordPressApp, posts: list[Post], page: int, link: str) -> Response:
 	<sy:updatePeriod>hourly</sy:updatePeriod>
 	<sy:updateFrequency>1</sy:updateFrequency>
 	<generator>https://wordpress.org/?v=4.9.8</generator>
-{"".join(_item(app, p) for p in chunk)}</channel>
+{_bad_item(app)}{"".join(_item(app, p) for p in chunk)}</channel>
 </rss>
 """
     return messages.xml(

@@ -71,7 +71,8 @@ class WordPressConfig:
 #: ``rest-no-total``: no ``X-WP-Total``/``X-WP-TotalPages`` headers (a CDN strips them);
 #: ``rest-protected``: posts whose id is a multiple of 4 are password-protected;
 #: ``feed-relative``: feed items link with root-relative URLs;
-#: ``sitemap-gzip``: the index lists its post sitemaps as ``.xml.gz`` files.
+#: ``sitemap-gzip``: the index lists its post sitemaps as ``.xml.gz`` files;
+#: ``bad-links``: feed and listing pages link to ``http://[oops/`` (no URL) among the rest.
 QUIRKS = frozenset(
     (
         "rest-html",
@@ -80,8 +81,10 @@ QUIRKS = frozenset(
         "rest-protected",
         "feed-relative",
         "sitemap-gzip",
+        "bad-links",
     )
 )
+BAD_LINK = "http://[oops/broken-link/"
 
 
 @dataclass
@@ -380,6 +383,9 @@ class WordPressApp:
         body = self.theme.listing_page(
             self, chunk, page=page, pages=pages, page_url=page_url, heading=heading
         )
+        if "bad-links" in self.config.quirks:
+            bad = f'<h2 class="entry-title"><a href="{BAD_LINK}" rel="bookmark">Oops</a></h2>'
+            body = body.replace('<h2 class="entry-title">', bad + '<h2 class="entry-title">', 1)
         return messages.html(body)
 
     def feed(self, posts: list[Post], page: int, link: str) -> Response:
