@@ -40,6 +40,12 @@ _PROSE_OPENING = re.compile(
     r"|last\s+(?:week|month|weekend|year)\b|earlier\s+this\s+(?:week|month)\b)"
 )
 _G = r"[^.,;!?]"  # a gap that stays within one clause
+# What a call to action asks support for: "our work", "this blog"; or "us".
+_OUR_WORK = (
+    r"(?:our (?:[\w-]+ ){0,2}(?:work|journalism|reporting|research|project|blog|site|website)"
+    r"|this (?:blog|site|website|project))"
+)
+_US_OR_OUR = rf"(?:us|{_OUR_WORK})"
 
 
 @dataclass(frozen=True)
@@ -145,6 +151,34 @@ RULES: tuple[Rule, ...] = (
         ),
         needles=("subscrib", "signing", "sign up", "registering", "join ", "enter your"),
     ),
+    # Addressed to the reader and about "us": "the donation of weapons" or "urged residents
+    # to support the relief effort" in a report is not this ("us" may be the US: lower-cased).
+    _rule(
+        "donate-cta", "call to action to donate or support the site", 40,
+        start=(
+            rf"(?:please\s+)?(?:donate|make a donation|buy (?:us|me) a coffee|support {_US_OR_OUR})"
+            r"\b(?!-)",
+        ),
+        anywhere=(
+            rf"\b(?:please|you can|you could|help us)\b{_G}{{0,40}}\bsupport(?:ing)? {_US_OR_OUR}"
+            r"\b(?!-)",
+            rf"\b(?:please|you can|you could)\b{_G}{{0,40}}\b(?:donat(?:e|ing)|contribut(?:e|ing)"
+            rf"|make a donation)\b{_G}{{0,40}}\b(?:to us|{_OUR_WORK})\b",
+            rf"\bsupport(?:ing)? {_US_OR_OUR}\b{_G}{{0,40}}\b(?:donat\w*|patreon|paypal|ko-?fi)\b",
+        ),
+        needles=("support", "donat", "contribut"),
+    ),
+    # Only as the line's opening: "Militants posted a video on their Telegram channel" and
+    # "IS urged supporters to join its channel" are reporting.
+    _rule(
+        "follow-cta", "call to follow or join the site's channel or page", 30,
+        start=(
+            r"(?:please\s+)?(?:join|follow) (?:us|our (?:[\w-]+ ){0,2}(?:channel|group|page"
+            r"|account|community|feed))\b",
+            r"(?:find|like) us on\b",  # not "Like us, the residents ..."
+            rf"(?:for|to) {_G}{{2,80}},\s*(?:please\s+)?(?:join|follow) (?:us|our)\b",
+        ),
+    ),
     _rule(
         "click-here", "call to action: click here", 50,
         start=(
@@ -172,6 +206,8 @@ RULES: tuple[Rule, ...] = (
             rf"{_G}{{0,40}}\bwith (?:the )?(?:[\w'’]+ ){{0,2}}permission\b",
         ),
         needles=("permission",),
+        # The WordPress/Yoast feed footer, copied with the post: the site's name ends it.
+        cased=r"The post .+ appeared first on (?:[A-Z0-9]|[\w-]+\.[a-z]{2,})\S*(?: \S+){0,7}$",
     ),
     _rule(
         "source-credit", "source or via credit line", 12,
@@ -265,8 +301,9 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "caption-credit", "photo caption or credit", 15,
         start=(
-            r"\(?(?:photo|image|picture|photograph|pic|map|graphic|illustration|video)s?"
-            r"(?: credit)?\s*(?::|by\b|courtesy\b|via\b|©)",
+            r"\(?(?:(?:featured?|header|cover|top|main|lead|hero|banner|title) )?(?:photo|image"
+            r"|picture|photograph|pic|map|graphic|illustration|video)s?(?: credit)?\s*"
+            r"(?::|by\b|courtesy\b|via\b|©)",
             r"(?:credit|photo credit|image credit|courtesy of)\s*:",
         ),
     ),

@@ -101,15 +101,42 @@ _TITLE_CLASSES = frozenset(("entry-title", "post-title", "article-title", "headl
 _SITE_TITLE_CLASSES = frozenset(("site-title", "site-name", "blog-title", "logo-text"))
 _AUTHOR_CLASSES = {  # class -> rank: the lower the better
     "fn": 0, "entry-author-name": 0, "author-name": 0, "post-author-name": 0,
+    "wp-block-post-author-name": 0, "elementor-post-info__item--type-author": 0,
     "author": 1, "byline-author": 1,
 }  # fmt: skip
 _AUTHOR_TAGS = ("span", "a", "div", "b", "cite", "address")  # not p, li: the body is made of them
 _DATELINE_CLASSES = frozenset((
     "posted-on", "entry-date", "post-date", "published", "dateline", "date-header", "meta-date",
     "article-date", "story-date", "entry-time", "timestamp", "date", "entry-meta", "post-meta",
-    "byline",
+    "byline", "elementor-post-info__item--type-date",
 ))  # fmt: skip
 _PUBLISHED_TIME_CLASSES = frozenset(("published", "entry-date", "entry-time"))
+_MODIFIED_CLASSES = frozenset(("updated", "modified", "date-modified", "last-updated"))
+# Containers of a post's byline and dateline wherever the theme puts them (a footer too): with
+# what precedes the body, the only place an unmarked date or author link is believed.
+_BYLINE_AREA_CLASSES = frozenset((
+    "entry-header", "post-header", "article-header", "td-post-header", "entry-meta", "post-meta",
+    "article-meta", "meta-info", "entry-footer", "byline", "post-info", "elementor-post-info",
+))  # fmt: skip
+_BYLINE_AREA_TAGS = ("div", "header", "footer", "section", "p", "span", "ul")
+# What sits in a post's header without being its byline: a photo's caption has its own date.
+_NOT_BYLINE_TAGS = frozenset((
+    "figure", "figcaption", "picture", "img", "svg", "nav", "aside", "form", "button", "script",
+    "style", "noscript", "template", "select", "textarea", "label", "iframe",
+))  # fmt: skip
+_NOT_BYLINE_CLASS = re.compile(r"caption|gallery|shar(?:e|ing)|breadcrumb|screen-reader|sr-only")
+# Elements whose text, when it holds no block inside, can be a whole byline or dateline line.
+_DATELINE_LINE_TAGS = ("div", "p", "li", "span", "small", "address", "header", "footer")
+# "Posted on 3rd March 2025 by Amal", "By Amal Haddad | 3 March 2025": a byline's opening.
+_DATELINE_OPENING = re.compile(r"(?:posted|published|written|dated?|by)\b", re.IGNORECASE)
+# From here on a dateline states the modified date, which is never the published one.
+_MODIFIED_WORD = re.compile(r"\b(?:last\s+)?(?:updated|modified|edited|revised)\b", re.IGNORECASE)
+# WordPress permalinks: /2025/03/03/slug/ (a month alone, /2025/03/slug/, says no day).
+_URL_DATE = re.compile(r"/(\d{4})/(\d{1,2})/(\d{1,2})/")
+_AUTHOR_ARCHIVE_PATH = re.compile(r"/author/[^/?#]+/?$")
+_AUTHOR_ARCHIVE_QUERY = re.compile(r"(?:^|&)author=\d+(?:&|$)")
+# Author-archive links that are no byline: "View all posts by Amal", "More articles".
+_NOT_A_NAME = re.compile(r"^(?:view|see|read|more|all)\b|\b(?:posts|articles|stories)\b", re.I)
 _JSONLD = etree.XPath('//script[contains(@type, "ld+json")]')
 _LINKS_WITH_REL = etree.XPath("descendant::a[@rel]")
 _ITEMPROP = etree.XPath("descendant-or-self::*[@itemprop=$name][not(self::meta)]")
@@ -179,16 +206,18 @@ _BLOCK_TAGS = frozenset((
 ))  # fmt: skip
 _HEADING_TAGS = frozenset(("h2", "h3", "h4", "h5", "h6"))  # h1 is the title again
 _ALL_HEADINGS = frozenset(("h1", *_HEADING_TAGS))
+_LINE_BREAKERS = _BLOCK_TAGS | _ALL_HEADINGS
 _BOLD_TAGS = frozenset(("b", "strong"))
 # Headings that say the text below them is chrome ("Related", "Share this:", "About the author").
 _CHROME_HEADING_RULES = frozenset((
     "share-button", "related", "comments", "site-bio", "author-bio", "subscribe-cta",
-    "tags-line", "post-meta", "republished",
+    "tags-line", "post-meta", "republished", "donate-cta", "follow-cta",
 ))  # fmt: skip
 
 _INVISIBLE = re.compile("[\u200b\ufeff\xad\u200e\u200f\u202a-\u202e]")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_WORD = re.compile(r"\w+")
 _BYLINE_PREFIX = re.compile(r"^(?:(?:posted|written|words|story)\s+)?by\s*:?\s+", re.IGNORECASE)
 _TITLE_SEPARATORS = (" | ", " – ", " — ", " :: ", " « ", " » ", " · ", " - ")
 _GENERIC_SITE_SEPARATORS = (" | ", " – ", " — ", " :: ", " « ", " » ", " · ")
@@ -196,6 +225,8 @@ _GENERIC_SITE_SEPARATORS = (" | ", " – ", " — ", " :: ", " « ", " » ", " �
 _MAX_HEADING_WORDS = 12  # a bold-only line longer than this is a bold paragraph
 _MAX_HEADING_TAG_WORDS = 25  # an <h2> longer than this is a standfirst, i.e. text
 _MAX_DATELINE_CHARS = 200
+_MAX_BARE_DATELINE_WORDS = 6  # "Tuesday, 3 March 2025 | 4 min read"; longer lines are prose
+_MAX_BYLINE_WORDS = 12  # "Posted on 3rd March 2025 by Amal Haddad, senior analyst"
 _MIN_GENERIC_TEXT = 250  # characters outside links a generic body candidate must hold
 _LINK_LINE_MAX_WORDS = 15  # a line that is all link and this short is navigation
 _LISTING_MIN_ENTRIES = 3
@@ -223,7 +254,7 @@ def extract_page(
     if root is None:
         return page
     bodies = _locate_body(root, selectors.body)
-    meta = _Meta(root, url, _post_scope(bodies))
+    meta = _Meta(root, url, _post_scope(bodies), bodies)
     page.language = meta.language()
     page.canonical = meta.canonical()
     page.title = _pick_title(meta, selectors.title)
@@ -446,11 +477,16 @@ class _Meta:
     """What the page states about itself: <meta>, <link>, JSON-LD, and the post's markup.
 
     ``scope`` is the element holding the post around its body (or the whole page); theme
-    markup (bylines, <time>, term links) is looked for there first.
+    markup (bylines, <time>, term links) is looked for there first. ``bodies`` are the body
+    elements: dates and links in the article text are not metadata.
     """
 
-    def __init__(self, root: Element, url: str, scope: Element | None) -> None:
+    def __init__(
+        self, root: Element, url: str, scope: Element | None, bodies: Iterable[Element] = ()
+    ) -> None:
         self.root, self.url, self.scope = root, url, scope
+        self.bodies = frozenset(bodies)
+        self._byline_area: list[Element] | None = None
         self.chrome: dict[Element, bool] = {}
         self.values: dict[str, list[str]] = {}
         for el in root.iter("meta"):
@@ -478,6 +514,21 @@ class _Meta:
     def in_chrome(self, el: Element) -> bool:
         """Tell whether ``el`` sits in a sidebar, navigation, widget, comment or related box."""
         return _in_chrome(el, self.chrome)
+
+    def in_body(self, el: Element) -> bool:
+        """Tell whether ``el`` is part of the article text (a date there dates an event)."""
+        return _within(el, self.bodies)
+
+    def byline_area(self) -> list[Element]:
+        """Return the post's header and meta elements, outside the body and chrome.
+
+        Only there is an unmarked date or author link taken as the post's own: the same
+        markup in the text is about an event or another writer. Computed once, when needed.
+        """
+        if self._byline_area is None:
+            area = [] if self.scope is None else _byline_area(self.scope, self.bodies)
+            self._byline_area = [el for el in area if not self.in_chrome(el)]
+        return self._byline_area
 
     def get(self, *keys: str) -> str | None:
         """Return the first content of the first key present."""
@@ -551,6 +602,66 @@ class _JsonLd:
         raw = self.article.get(key) if self.article else None
         items = raw.split(",") if isinstance(raw, str) else raw if isinstance(raw, list) else []
         return [text for item in items if (text := _jsonld_text(item))]
+
+
+def _within(el: Element, group: frozenset[Element]) -> bool:
+    """Tell whether ``el`` is one of ``group`` or inside one of them."""
+    return el in group or any(a in group for a in el.iterancestors())
+
+
+def _byline_area(scope: Element, bodies: frozenset[Element]) -> list[Element]:
+    """Return what precedes the first body in ``scope``, and the post-meta boxes around it.
+
+    When ``scope`` is no post element (it was guessed from the body's ancestors), the header
+    is taken from the title on, so that a site header's "today is ..." date stays out.
+    """
+    if scope in bodies:
+        return []
+    area: dict[Element, None] = {}
+    started = scope.tag == "article" or not _POST_CLASSES.isdisjoint(_classes(scope))
+    for el in _byline_walk(scope, bodies):
+        started = started or _is_post_title(el)
+        if started:
+            area[el] = None
+    for box in _with_class(scope, _BYLINE_AREA_TAGS, _BYLINE_AREA_CLASSES):
+        box_set = frozenset((box,))
+        if not _within(box, bodies) and not any(_within(body, box_set) for body in bodies):
+            area[box] = None
+            area.update((el, None) for el in _byline_walk(box, bodies))
+    return list(area)
+
+
+def _byline_walk(top: Element, bodies: frozenset[Element]) -> Iterator[Element]:
+    """Yield the elements under ``top`` in document order until the first body.
+
+    Figures, captions, forms, navigation and share boxes are left out with all inside them.
+    """
+    left_out: set[Element] = set()
+    for el in top.iterdescendants():
+        if el in bodies:
+            return
+        if not isinstance(el.tag, str):
+            continue
+        if el.getparent() in left_out or _not_byline(el):
+            left_out.add(el)
+        else:
+            yield el
+
+
+def _not_byline(el: Element) -> bool:
+    """Tell whether ``el`` is a figure, caption, form or the like: never part of a byline."""
+    cls = el.get("class")
+    return el.tag in _NOT_BYLINE_TAGS or bool(cls and _NOT_BYLINE_CLASS.search(cls.lower()))
+
+
+def _is_post_title(el: Element) -> bool:
+    """Tell whether ``el`` is a post's title heading (not the site's name set as an <h1>)."""
+    if el.tag not in ("h1", "h2", "h3"):
+        return False
+    classes = _classes(el)
+    if not _TITLE_CLASSES.isdisjoint(classes):
+        return True
+    return el.tag == "h1" and _SITE_TITLE_CLASSES.isdisjoint(classes)
 
 
 def _flatten_jsonld(node: object, out: list[dict]) -> None:
@@ -686,8 +797,83 @@ def _date_sources(meta: _Meta, css: str | None) -> Iterator[str | None]:
                 yield _clean(text)[:_MAX_DATELINE_CHARS]
 
 
+def _fallback_date_sources(meta: _Meta) -> Iterator[str | None]:
+    """Yield weaker evidence of the publication date, for a post that states it nowhere else.
+
+    A ``<time>`` without ``datetime`` (Elementor's post info), a dateline or byline line in
+    the post's header or meta boxes, then the permalink's /YYYY/MM/DD/. Never the modified
+    date: with none of these the date stays unknown, and storage anchors the article itself.
+    """
+    if meta.scope is None:
+        return
+    yield from _text_times(meta)
+    for el in meta.byline_area():
+        if el.tag in _DATELINE_LINE_TAGS and _is_plain_line(el):
+            yield _dateline_text(_clean(_text_content(el)))
+    yield _url_date(meta.url)
+
+
+def _text_times(meta: _Meta) -> Iterator[str]:
+    """Yield the text of the post's ``<time>`` elements that have no ``datetime``.
+
+    Those in the body are left out (they date events), and "updated" ones (modified dates).
+    Unlike a dateline line, a ``<time>`` is read anywhere in the post: it says it is a date.
+    """
+    times = [
+        t
+        for scope in meta.post()
+        for t in scope.iter("time")
+        if not t.get("datetime") and _MODIFIED_CLASSES.isdisjoint(_classes(t))
+    ]
+    times = [t for t in times if not meta.in_body(t) and not meta.in_chrome(t)]
+    published = [t for t in times if not _PUBLISHED_TIME_CLASSES.isdisjoint(_classes(t))]
+    for t in dict.fromkeys(published + times):
+        if len(text := _clean(_text_content(t))) <= _MAX_DATELINE_CHARS:
+            yield text
+
+
+def _is_plain_line(el: Element) -> bool:
+    """Tell whether ``el`` is one line of plain text that may be a dateline.
+
+    Not when a block or heading is inside it, nor a ``<time>`` (weighed on its own already),
+    nor anything marked as the modified date (``span.updated``).
+    """
+    for node in el.iter():
+        if node is not el and (node.tag in _LINE_BREAKERS or node.tag == "time"):
+            return False
+        if not _MODIFIED_CLASSES.isdisjoint(_classes(node)):
+            return False
+    return True
+
+
+def _dateline_text(text: str) -> str | None:
+    """Return ``text`` when it is shaped like a dateline or byline, else None.
+
+    A short line ("3 March 2025", "Amal Haddad · 3 March 2025") or one that opens like a
+    byline ("Posted on 3rd March 2025 by Amal") qualifies; a sentence or dated reporting
+    ("On 3 March 2025, gunmen ...", a standfirst) does not. Text from "Updated" on is cut.
+    """
+    text = _MODIFIED_WORD.split(text, maxsplit=1)[0].strip()
+    words = len(_WORD.findall(text))
+    if not text or words > _MAX_BYLINE_WORDS or opens_like_reporting(text):
+        return None
+    if _DATELINE_OPENING.match(text):
+        return text
+    short = words <= _MAX_BARE_DATELINE_WORDS and not text.endswith((".", "!", "?"))
+    return text if short else None
+
+
+def _url_date(url: str) -> str | None:
+    """Return the ISO date of a /YYYY/MM/DD/ permalink, else None."""
+    m = _URL_DATE.search(urlsplit(url).path)
+    return f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}" if m else None
+
+
 def _pick_published(meta: _Meta, css: str | None) -> datetime | date | None:
-    """Return the first publication date found; a bare date is upgraded by a later time that day."""
+    """Return the first publication date found; a bare date is upgraded by a later time that day.
+
+    The fallback sources are read only when the page states no date in the usual places.
+    """
     found: datetime | date | None = None
     for raw in _date_sources(meta, css):
         value = parse_page_date(raw) if raw else None
@@ -698,6 +884,9 @@ def _pick_published(meta: _Meta, css: str | None) -> datetime | date | None:
                 return value
         elif found is None:
             found = value
+    if found is None:
+        parsed = (parse_page_date(raw) for raw in _fallback_date_sources(meta) if raw)
+        found = next((value for value in parsed if value is not None), None)
     return found
 
 
@@ -738,6 +927,7 @@ def _pick_author(meta: _Meta, css: str | None) -> str | None:
         yield from (meta.get(key) for key in _META_AUTHOR)
         for scope in meta.post():
             yield from (_visible_text(el) for el in _author_markup(scope, meta))
+        yield from _author_link_names(meta)
 
     return _first(_clean_author(c) for c in candidates())
 
@@ -755,6 +945,29 @@ def _author_markup(scope: Element, meta: _Meta) -> Iterator[Element]:
             ranked.append((rank, order, el))
     ranked.sort(key=lambda r: r[:2])
     return (el for _, _, el in ranked if not meta.in_chrome(el))
+
+
+def _author_link_names(meta: _Meta) -> Iterator[str]:
+    """Yield the text of links to an author archive (/author/<slug>/, ?author=N) in the byline.
+
+    WordPress links a byline there even when the theme gives it no class ("By <a>Jane</a>");
+    only the post's header and meta boxes count, since the body links to other writers.
+    """
+    for el in meta.byline_area():
+        if el.tag == "a" and _is_author_archive(el.get("href")):
+            text = _visible_text(el)
+            if text and not _NOT_A_NAME.search(text):
+                yield text
+
+
+def _is_author_archive(href: str | None) -> bool:
+    """Tell whether a link points to a WordPress author archive."""
+    if not href:
+        return False
+    parts = urlsplit(href.strip())
+    return bool(
+        _AUTHOR_ARCHIVE_PATH.search(parts.path) or _AUTHOR_ARCHIVE_QUERY.search(parts.query)
+    )
 
 
 def _pick_terms(meta: _Meta) -> tuple[list[str], list[str]]:
