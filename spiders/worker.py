@@ -107,7 +107,7 @@ def article_from_page(task: PageTask) -> Article | None:
         url=storage.canonical_url(same_site(page.canonical, task.url)),
         title=page.title,
         paragraphs=page.paragraphs,
-        published=page.published or hints.published,
+        published=_published(page.published, hints.published),
         modified=hints.modified or page.modified,  # the API's: what the next run compares
         author=page.author,
         categories=page.categories,
@@ -118,6 +118,20 @@ def article_from_page(task: PageTask) -> Article | None:
 
 
 _NO_HINTS = PageHints()
+
+
+def _published(
+    on_page: datetime | date | None, hinted: datetime | date | None
+) -> datetime | date | None:
+    """The page's publication date, unless it gives only the day the feed's or the
+    API's stamp also names: then the stamp, which has the time and the zone."""
+    if on_page is None or (
+        isinstance(hinted, datetime)
+        and not isinstance(on_page, datetime)
+        and hinted.date() == on_page
+    ):
+        return hinted
+    return on_page
 
 
 def same_site(canonical: str | None, fetched: str) -> str:

@@ -163,3 +163,18 @@ def test_a_link_that_is_no_url_costs_only_itself(tmp_path):
             assert result.code == 0, result.stdout + result.stderr
             assert stored(config) == {site.url_of(p) for p in site.posts}, kind
             assert last_run(config, "q")["status"] == "ok"
+
+
+def test_a_bare_day_on_the_page_gives_way_to_the_feeds_stamp_of_that_day():
+    page = b"""<html><body><article><h1 class="entry-title">Weekly update</h1>
+    <div class="entry-content"><p>On 30 December, gunmen fired on a patrol near Sabha.</p>
+    <p>On 2 January, a convoy was stopped at a checkpoint west of Sirte.</p></div>
+    </article></body></html>"""
+    url = "http://b/2017/01/04/update/"  # the permalink gives the day, no time
+    task = PageTask("q", url, url, page, "utf-8", Selectors())
+    assert article_from_page(task).published == date(2017, 1, 4)
+    stamp = datetime(2017, 1, 4, 14, 30, tzinfo=UTC)
+    assert article_from_page(replace(task, hints=PageHints(published=stamp))).published == stamp
+    other_day = datetime(2017, 1, 6, 9, tzinfo=UTC)  # the page's own day wins over another
+    hinted = replace(task, hints=PageHints(published=other_day))
+    assert article_from_page(hinted).published == date(2017, 1, 4)
