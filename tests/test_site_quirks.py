@@ -54,9 +54,12 @@ def test_gzipped_post_sitemaps_are_read(tmp_path):
         config = write_config(tmp_path, {"q": {"url": site.root}})
         result = wirewatch(config, "crawl")
         assert result.code == 0, result.stdout + result.stderr
-        assert any(r.target.endswith(".xml.gz") for r in site.requests), site.paths()
+        packed = [r for r in site.requests if r.target.endswith(".xml.gz")]
+        assert len(packed) == 3 and {r.status for r in packed} == {200}, site.paths()
         assert stored(config) == {site.url_of(p) for p in site.posts}
         assert errors(config) == []
+        # Read from the sitemaps, not from the listings as a fallback.
+        assert not any(t.startswith("/page/") for t in site.paths()), site.paths()
 
 
 def test_an_unreadable_post_sitemap_falls_back_to_the_listings_once(tmp_path):

@@ -239,7 +239,7 @@ class WordPressApp:
             return restapi.handle(self, req, path[len("/wp-json") :] or "/")
         if path == "/robots.txt":
             return sitemaps.robots(self)
-        if path.endswith(".xml") or path.endswith(".xsl"):
+        if path.endswith((".xml", ".xsl", ".xml.gz")):
             return sitemaps.handle(self, path)
         if path.startswith("/wp-content/uploads/"):
             return Response(200, TRANSPARENT_PNG, "image/png")
