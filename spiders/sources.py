@@ -446,10 +446,45 @@ class SourceSpider(scrapy.Spider):
     # -- sitemaps --------------------------------------------------------------
 
     def sitemap_chain(self, start: Response) -> Iterator[Request]:
-        """Try the configured sitemap, then well-known ones; the listings if none answers."""
+        """Try the configured sitemap, then those robots.txt names, then well-known ones;
+        the listings if none answers."""
         root = site_root(start.url)
-        candidates = [self.src.sitemap] if self.src.sitemap else []
-        candidates += [urljoin(root, p.lstrip("/")) for p in WELL_KNOWN_SITEMAPS]
+        candidates = [urljoin(root, p.lstrip("/")) for p in WELL_KNOWN_SITEMAPS]
+        if self.src.sitemap:
+            yield self.sitemap_request(self.src.sitemap, candidates, start)
+            return
+        meta = {"candidates": candidates, "start_response": start}
+        meta["handle_httpstatus_list"] = _HANDLE
+        yield Request(
+            urljoin(root, "robots.txt"),
+            self.parse_robots,
+            errback=self.robots_error,
+            meta=meta,
+            dont_filter=True,
+        )
+
+    def parse_robots(self, response: Response) -> Iterator[Request]:
+        """Read every post sitemap robots.txt names (a plugin's own path, a ``.xml.gz``, a
+        news sitemap beside the main one); the well-known paths when it names none."""
+        start = response.meta["start_response"]
+        named = []
+        if response.status == 200 and isinstance(response, TextResponse):
+            for line in response.text.splitlines():
+                field, _, value = line.partition(":")
+                if field.strip().lower() == "sitemap" and (
+                    url := _web_url(response.url, value, canonical=False)
+                ):
+                    named.append(url)
+        named = [url for url in dict.fromkeys(named) if is_post_sitemap(url)]
+        for url in named:
+            yield self.sitemap_request(url, [], start, child=True)
+        if not named:
+            candidates = response.meta["candidates"]
+            yield self.sitemap_request(candidates[0], candidates[1:], start)
+
+    def robots_error(self, failure: Failure) -> Iterator[Request]:
+        candidates = failure.request.meta["candidates"]
+        start = failure.request.meta["start_response"]
         yield self.sitemap_request(candidates[0], candidates[1:], start)
 
     def sitemap_request(

@@ -17,6 +17,7 @@ from spiders.worker import PageHints, PageTask, article_from_page
 from tests.crawling import last_run, rows, wirewatch, write_config
 from tests.fixturesite import generate_site_posts, make_site_a
 from tests.fixturesite.server import FixtureSite
+from tests.fixturesite.sitemaps import ELSEWHERE
 
 
 @contextmanager
@@ -60,6 +61,17 @@ def test_gzipped_post_sitemaps_are_read(tmp_path):
         assert errors(config) == []
         # Read from the sitemaps, not from the listings as a fallback.
         assert not any(t.startswith("/page/") for t in site.paths()), site.paths()
+
+
+def test_a_sitemap_that_only_robots_txt_names_is_read(tmp_path):
+    with quirky_site("sitemap-elsewhere", rest_open=False, sitemap_page_size=5) as site:
+        config = write_config(tmp_path, {"q": {"url": site.root}})
+        result = wirewatch(config, "crawl")
+        assert result.code == 0, result.stdout + result.stderr
+        assert ELSEWHERE in site.paths()
+        assert stored(config) == {site.url_of(p) for p in site.posts}
+        assert not any(t.startswith("/page/") for t in site.paths()), site.paths()
+        assert errors(config) == []
 
 
 def test_an_unreadable_post_sitemap_falls_back_to_the_listings_once(tmp_path):

@@ -26,6 +26,8 @@ _XMLNS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
 def robots(app: WordPressApp) -> Response:
     """WordPress's virtual robots.txt, plus a private area on sites that have one."""
     sitemap = "/wp-sitemap.xml" if app.config.sitemap == "core" else "/sitemap_index.xml"
+    if "sitemap-elsewhere" in app.config.quirks:
+        sitemap = ELSEWHERE
     private = "Disallow: /private/\n" if app.config.private_page else ""
     return messages.text(
         f"User-agent: *\nDisallow: /wp-admin/\n{private}Allow: /wp-admin/admin-ajax.php\n\n"
@@ -33,8 +35,16 @@ def robots(app: WordPressApp) -> Response:
     )
 
 
+ELSEWHERE = "/seo-plugin/maps/index.xml"
+
+
 def handle(app: WordPressApp, path: str) -> Response:
     """Any ``*.xml`` path of a WordPress site."""
+    if "sitemap-elsewhere" in app.config.quirks:
+        if path == ELSEWHERE:
+            path = "/wp-sitemap.xml"
+        elif path in ("/wp-sitemap.xml", "/sitemap.xml", "/sitemap_index.xml"):
+            return app.not_found()
     if app.config.sitemap == "core":
         return _core(app, path)
     return _yoast(app, path)

@@ -72,7 +72,8 @@ class WordPressConfig:
 #: ``rest-protected``: posts whose id is a multiple of 4 are password-protected;
 #: ``feed-relative``: feed items link with root-relative URLs;
 #: ``sitemap-gzip``: the index lists its post sitemaps as ``.xml.gz`` files;
-#: ``bad-links``: feed and listing pages link to ``http://[oops/`` (no URL) among the rest.
+#: ``bad-links``: feed and listing pages link to ``http://[oops/`` (no URL) among the rest;
+#: ``sitemap-elsewhere``: the sitemap index is at a plugin's path that only robots.txt names.
 QUIRKS = frozenset(
     (
         "rest-html",
@@ -82,6 +83,7 @@ QUIRKS = frozenset(
         "feed-relative",
         "sitemap-gzip",
         "bad-links",
+        "sitemap-elsewhere",
     )
 )
 BAD_LINK = "http://[oops/broken-link/"
