@@ -19,6 +19,11 @@ from wirewatch.config import Source
 
 logger = logging.getLogger(__name__)
 
+#: Runs in a row an article page must answer 404 or 410 before later runs stop asking
+#: for it (until ``--full``): a post deleted but still listed in a sitemap would
+#: otherwise fail every run, and every failed run makes the next walk the archive.
+GIVE_UP_AFTER = 3
+
 
 @dataclass
 class Counts:
@@ -49,6 +54,7 @@ class CrawlContext:
         self.counts = Counts()
         self.entry_ok = False
         self.failures: list[str] = []
+        self._missing: set[str] = set()  # article pages that answered 404 or 410 this run
         self._validators: dict[str, tuple[str | None, str | None]] = {}
 
     @property
@@ -78,6 +84,20 @@ class CrawlContext:
     def known(self, url: str) -> bool:
         """Whether an article at ``url`` (canonicalised) is stored already."""
         return storage.known_article(self.db, storage.canonical_url(url))
+
+    def wanted(self, url: str) -> bool:
+        """Whether to fetch the article at ``url``: all with ``--full``; else those not
+        stored yet, save the ones gone for :data:`GIVE_UP_AFTER` runs in a row."""
+        if self.full:
+            return True
+        if self.known(url):
+            return False
+        misses = (self.state.get("gone") or {}).get(storage.canonical_url(url), 0)
+        return misses < GIVE_UP_AFTER
+
+    def missing(self, url: str) -> None:
+        """An article page answered 404 or 410: one more run in a row it was gone."""
+        self._missing.add(storage.canonical_url(url))
 
     def update_state(self, **values: object) -> None:
         self.state.update(values)
@@ -115,6 +135,7 @@ class CrawlContext:
 
     def finish(self, reason: str, requests: int) -> str:
         """Close the run row; returns its status (ok, partial, failed, interrupted)."""
+        self._count_missing()
         status, message = self._outcome(reason)
         if status == "ok":
             # Only a clean run may make the next one skip pages by their validators.
@@ -133,6 +154,25 @@ class CrawlContext:
             message=message,
         )
         return status
+
+    def _count_missing(self) -> None:
+        """Keep count of the runs in a row each missing page was gone.
+
+        A run that walked the archive asked again for every page not given up on (a
+        --full run, for those too): a page not missing in it is back, or no longer
+        listed, and its count starts again.
+        """
+        before = self.state.get("gone") or {}
+        kept = {
+            url: n
+            for url, n in before.items()
+            if url not in self._missing
+            and not self.full
+            and (n >= GIVE_UP_AFTER or not self.walk_all)
+        }
+        gone = kept | {url: before.get(url, 0) + 1 for url in self._missing}
+        if gone != before:
+            self.update_state(gone=gone)
 
     def _outcome(self, reason: str) -> tuple[str, str | None]:
         if reason in ("shutdown", "cancelled"):

@@ -423,7 +423,7 @@ class SourceSpider(scrapy.Spider):
         for entry in entries:
             if link := _web_url(response.url, entry.link):
                 dated.setdefault(link, parse_page_date(entry.published or ""))
-        fresh = [link for link in dated if self.context.full or not self.context.known(link)]
+        fresh = [link for link in dated if self.context.wanted(link)]
         for link in fresh:
             yield self.article_request(link, PageHints(published=dated[link]))
         if dated and (self.context.walk_all or len(fresh) == len(dated)):
@@ -510,7 +510,7 @@ class SourceSpider(scrapy.Spider):
             return
         for entry in entries:
             loc = _web_url(response.url, entry.loc, canonical=False)
-            if loc and (self.context.full or not self.context.known(loc)):
+            if loc and self.context.wanted(loc):
                 yield self.article_request(loc)
 
     def sitemap_error(self, failure: Failure) -> Iterator[Any]:
@@ -550,7 +550,7 @@ class SourceSpider(scrapy.Spider):
             next_css=self.src.selectors.next,
         )
         links = [storage.canonical_url(link) for link in links]
-        fresh = [link for link in links if self.context.full or not self.context.known(link)]
+        fresh = [link for link in links if self.context.wanted(link)]
         for link in fresh:
             yield self.article_request(link)
         if older and (self.context.walk_all or (links and len(fresh) == len(links))):
@@ -578,6 +578,8 @@ class SourceSpider(scrapy.Spider):
         )
 
     def page_error(self, failure: Failure) -> None:
+        if failure.check(HttpError) and failure.value.response.status in (404, 410):
+            self.context.missing(failure.request.url)
         self.context.error(failure.request.url, "fetch", _describe(failure))
 
 

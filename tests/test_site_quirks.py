@@ -193,3 +193,22 @@ def test_a_bare_day_on_the_page_gives_way_to_the_feeds_stamp_of_that_day():
     other_day = datetime(2017, 1, 6, 9, tzinfo=UTC)  # the page's own day wins over another
     hinted = replace(task, hints=PageHints(published=other_day))
     assert article_from_page(hinted).published == date(2017, 1, 4)
+
+
+def test_a_post_gone_for_three_runs_is_no_longer_asked_for(tmp_path):
+    """A deleted post still in the sitemap and feed: retried three runs in a row, then
+    left alone, so the runs are ok again and incremental; --full asks once more."""
+    with quirky_site(rest_open=False) as site:
+        deleted = site.posts[4]
+        site.add_fault(deleted.id, status=404)
+        path = "/" + site.url_of(deleted).split("/", 3)[3]
+        config = write_config(tmp_path, {"q": {"url": site.root}})
+        asked = []
+        for args in [(), (), (), (), (), ("--full",)]:
+            site.clear_log()
+            wirewatch(config, "crawl", *args)
+            asked.append(path in site.paths())
+        statuses = [r["status"] for r in rows(config, "select status from runs order by id")]
+        assert statuses == ["partial"] * 3 + ["ok", "ok", "partial"]
+        assert asked == [True, True, True, False, False, True]
+        assert stored(config) == {site.url_of(p) for p in site.posts if p is not deleted}
