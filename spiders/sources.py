@@ -33,6 +33,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
+from w3lib.encoding import http_content_type_encoding
 
 import storage
 from spiders import extract
@@ -572,7 +573,12 @@ class SourceSpider(scrapy.Spider):
             url=response.url,
             requested=(response.meta.get("redirect_urls") or [response.url])[0],
             body=response.body,
-            encoding=response.encoding,
+            # The header's charset only: Scrapy's own guess for a page that declares none
+            # (cp1250 for French names in windows-1252) would overrule the extraction's
+            # <meta>, then UTF-8, then windows-1252.
+            encoding=http_content_type_encoding(
+                response.headers.get(b"Content-Type", b"").decode("latin-1")
+            ),
             selectors=self.selectors,
             hints=response.meta.get("hints"),
         )

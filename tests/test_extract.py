@@ -472,3 +472,15 @@ def test_invalid_selector_is_a_value_error() -> None:
         extract_page(
             DOC.format(meta="", body=BODY), "http://x.example/", selectors=Selectors(body="p:::")
         )
+
+
+def test_a_skipped_block_between_two_texts_parts_them() -> None:
+    """An advert's <div> or a <figure> between two sentences is a paragraph break on
+    screen, so two items; a <script> between them leaves one line, as on screen."""
+    one = "On 3 March, gunmen attacked a post near Sirte, according to local sources."
+    two = "On 4 March, a convoy was stopped at a checkpoint west of Misrata."
+    for junk in ('<div class="advert">Advertisement</div>', "<figure><img src=a.jpg></figure>"):
+        texts = [p.text for p in extract_body(f"<div>{one}{junk}{two}</div>")]
+        assert texts == [one, two], junk
+    texts = [p.text for p in extract_body(f"<div>{one} <script>x = 1</script>{two}</div>")]
+    assert texts == [f"{one} {two}"]

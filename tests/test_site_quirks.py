@@ -16,6 +16,7 @@ from spiders.extract import Selectors
 from spiders.worker import PageHints, PageTask, article_from_page
 from tests.crawling import last_run, rows, wirewatch, write_config
 from tests.fixturesite import generate_site_posts, make_site_a
+from tests.fixturesite.content import Section
 from tests.fixturesite.server import FixtureSite
 from tests.fixturesite.sitemaps import ELSEWHERE
 
@@ -212,3 +213,17 @@ def test_a_post_gone_for_three_runs_is_no_longer_asked_for(tmp_path):
         assert statuses == ["partial"] * 3 + ["ok", "ok", "partial"]
         assert asked == [True, True, True, False, False, True]
         assert stored(config) == {site.url_of(p) for p in site.posts if p is not deleted}
+
+
+def test_a_page_declaring_no_charset_is_read_as_windows_1252(tmp_path):
+    """No charset in the header nor the page: UTF-8 when valid, else windows-1252 (not
+    Scrapy's guess, which read "Ghadamès" as "Ghadamčs")."""
+    with quirky_site(rest_open=False) as site:
+        post = site.posts[2]
+        text = "On 3 March, a convoy bound for Ghadamès was stopped near Aïn Zara, witnesses said."
+        site.edit_post(post.id, sections=[Section(None, [text])])
+        site.add_fault(post.id, "undeclared")
+        config = write_config(tmp_path, {"q": {"url": site.root}})
+        assert wirewatch(config, "crawl").code == 0
+        found = rows(config, "select text from items where text like '%convoy bound%'")
+        assert found == [{"text": text}]

@@ -9,6 +9,7 @@ or a post id (every page showing that post, whatever the URL). Kinds:
 ``no-body``       the page without its article element
 ``cp1252``        windows-1252 bytes with ``Content-Type: text/html; charset=windows-1252``
 ``meta-charset``  windows-1252 bytes, ``Content-Type: text/html``, only ``<meta charset>`` says so
+``undeclared``    windows-1252 bytes, ``Content-Type: text/html``, no ``<meta charset>`` either
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass, replace
 
 from .messages import Response
 
-KINDS = ("status", "delay", "truncate", "no-body", "cp1252", "meta-charset")
+KINDS = ("status", "delay", "truncate", "no-body", "cp1252", "meta-charset", "undeclared")
 
 _LITERAL = {
     "&#8216;": "‘",
@@ -70,12 +71,13 @@ def error_response(status: int) -> Response:
     return Response(status, body.encode("utf-8"), headers=headers)
 
 
-def to_cp1252(resp: Response, *, header: bool) -> Response:
+def to_cp1252(resp: Response, *, header: bool, meta: bool = True) -> Response:
     """Re-encode an HTML page as windows-1252, with entities turned into real characters."""
     text = resp.body.decode("utf-8")
     for entity, char in _LITERAL.items():
         text = text.replace(entity, char)
-    text = re.sub(r'<meta charset="[^"]*"', '<meta charset="windows-1252"', text, count=1)
+    declared = '<meta charset="windows-1252"' if meta else "<meta"
+    text = re.sub(r'<meta charset="[^"]*"', declared, text, count=1)
     body = text.encode("cp1252", errors="xmlcharrefreplace")
     content_type = "text/html; charset=windows-1252" if header else "text/html"
     return replace(resp, body=body, content_type=content_type, etag=None, last_modified=None)

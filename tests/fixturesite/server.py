@@ -313,8 +313,11 @@ class FixtureSite:
             return dataclasses.replace(
                 resp, body=page.encode("utf-8"), etag=None, last_modified=None
             )
-        if rule.kind in ("cp1252", "meta-charset") and resp.content_type.startswith("text/html"):
-            return faults.to_cp1252(resp, header=rule.kind == "cp1252")
+        charsets = ("cp1252", "meta-charset", "undeclared")
+        if rule.kind in charsets and resp.content_type.startswith("text/html"):
+            return faults.to_cp1252(
+                resp, header=rule.kind == "cp1252", meta=rule.kind != "undeclared"
+            )
         return resp
 
     def record(self, req: Request, status: int) -> None:
