@@ -47,14 +47,20 @@ def parse_listing(
     return article_links(doc, url, links_css), next_page(doc, url, next_css)
 
 
+def _links_base(doc: lxml_html.HtmlElement, url: str) -> str:
+    """What the page's links are relative to: its ``<base href>``, else its own URL."""
+    base = doc.find(".//base[@href]")
+    return (_join(url, base.get("href", "").strip()) or url) if base is not None else url
+
+
 def article_links(doc: lxml_html.HtmlElement, url: str, css: str | None = None) -> list[str]:
     """Links to articles on the page: the first pattern that finds any wins."""
     patterns = [CSSSelector(css)] if css else _LINK_PATTERNS
-    host = _bare_host(url)
+    host, base = _bare_host(url), _links_base(doc, url)
     for pattern in patterns:
         found: list[str] = []
         for anchor in pattern(doc):
-            target = _join(url, (anchor.get("href") or "").strip())
+            target = _join(base, (anchor.get("href") or "").strip())
             if target is None or target in found:
                 continue
             if _looks_like_article(target, host, explicit=bool(css)):
@@ -67,11 +73,12 @@ def article_links(doc: lxml_html.HtmlElement, url: str, css: str | None = None) 
 def next_page(doc: lxml_html.HtmlElement, url: str, css: str | None = None) -> str | None:
     """The next (older) listing page, from rel=next or the theme's pagination links."""
     patterns = [CSSSelector(css)] if css else _NEXT_PATTERNS
+    base = _links_base(doc, url)
     for pattern in patterns:
         for element in pattern(doc):
             href = (element.get("href") or "").strip()
             if href and not href.startswith(("#", "javascript:")):
-                target = _join(url, href)
+                target = _join(base, href)
                 if target and target.split("#")[0] != url.split("#")[0]:
                     return target
     return None

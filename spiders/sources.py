@@ -62,6 +62,10 @@ REST_PAGE_SIZE = 100
 REST_OVERLAP = timedelta(days=1)
 _TAGS = re.compile(r"<[^>]+>")
 _HANDLE = [304, 400, 401, 403, 404, 410]
+_NO_LINKS = (
+    "no article links found on the listing page: set the source's [source.selectors]"
+    " links to a CSS selector for them"
+)
 
 
 def apply_settings(settings: BaseSettings, crawl: Crawl, source: Source) -> None:
@@ -550,12 +554,16 @@ class SourceSpider(scrapy.Spider):
             links_css=self.src.selectors.links,
             next_css=self.src.selectors.next,
         )
+        if not links and self.context.first_run and not response.meta.get("older"):
+            # Said, not left to look like an empty site: the theme's links were not found.
+            self.context.error(response.url, "listing", _NO_LINKS)
         links = [storage.canonical_url(link) for link in links]
         fresh = [link for link in links if self.context.wanted(link)]
         for link in fresh:
             yield self.article_request(link)
         if older and (self.context.walk_all or (links and len(fresh) == len(links))):
-            yield Request(older, self.parse_listing, errback=self.page_error)
+            meta = {"older": True}
+            yield Request(older, self.parse_listing, errback=self.page_error, meta=meta)
 
     def article_request(self, url: str, hints: PageHints | None = None) -> Request:
         meta = {"hints": hints} if hints else None

@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from spiders.extract import Selectors
+from spiders.listing import parse_listing
 from spiders.worker import PageHints, PageTask, article_from_page
 from tests.crawling import last_run, rows, wirewatch, write_config
 from tests.fixturesite import generate_site_posts, make_site_a
@@ -227,3 +228,27 @@ def test_a_page_declaring_no_charset_is_read_as_windows_1252(tmp_path):
         assert wirewatch(config, "crawl").code == 0
         found = rows(config, "select text from items where text like '%convoy bound%'")
         assert found == [{"text": text}]
+
+
+def test_a_listing_whose_links_are_not_found_says_so(tmp_path, site_c):
+    """A new source whose listing yields no article link is not an empty success."""
+    source = {"url": site_c.root + "news/", "kind": "html", "selectors": {"links": "a.no-such"}}
+    config = write_config(tmp_path, {"c": source})
+    result = wirewatch(config, "crawl")
+    assert result.code == 1
+    run = last_run(config, "c")
+    assert run["status"] == "partial" and run["new_articles"] == 0
+    assert [e["kind"] for e in errors(config)] == ["listing"]
+    assert "[source.selectors]" in errors(config)[0]["message"]
+
+
+def test_listing_links_follow_the_pages_base_href(tmp_path):
+    """A listing with <base href="/content/">: its relative links are resolved there."""
+    page = """<html><head><base href="/content/"></head><body>
+    <article><h2 class="entry-title"><a href="2025/03/one.html">One</a></h2></article>
+    <article><h2 class="entry-title"><a href="2025/03/two.html">Two</a></h2></article>
+    <article><h2 class="entry-title"><a href="2025/03/three.html">Three</a></h2></article>
+    <a class="next" rel="next" href="list-2.html">Older</a></body></html>"""
+    links, older = parse_listing(page, "http://b.example/blog/")
+    assert links == [f"http://b.example/content/2025/03/{n}.html" for n in ("one", "two", "three")]
+    assert older == "http://b.example/content/list-2.html"
