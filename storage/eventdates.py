@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from storage.datelines import without_dateline
+
 _MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3,
     "april": 4, "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7,
@@ -59,7 +61,7 @@ def event_date(text: str, published: date | datetime | None) -> date | None:
     4 January saying "On 30 December" means the previous year). No explicit year
     and no ``published`` gives None, as does an impossible date.
     """
-    m = _OPENING.match(text)
+    m = _OPENING.match(without_dateline(text))
     if m is None:
         return None
     day = int(m["d1"] or m["d2"])

@@ -64,6 +64,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from storage.datelines import without_dateline
 from storage.normalise import normalise
 
 try:  # the inner loops in C (storage/_fastdup.c); absent when built with no compiler
@@ -376,6 +377,7 @@ def fingerprints(texts: list[str]) -> list[Fingerprint]:
     of the paragraphs it joins: a part and its whole find each other in the
     index even though their whole-paragraph Jaccard is low.
     """
+    texts = [without_dateline(t) for t in texts]
     # Each sentence is tokenised once; the paragraph's words are its sentences' words.
     words = [[_words(x) for x in _sentences(t)] for t in texts]
     # Packed where the C code is built: no set is made until a lookup compares one.
@@ -1320,6 +1322,7 @@ def _texts(
 
 def _unbanded(text: str) -> Fingerprint:
     """Shingles and key, no band keys: for comparing, not for looking up."""
+    text = without_dateline(text)
     return Fingerprint(text, _shingles(text), ())
 
 

@@ -800,11 +800,57 @@ _LATER = [
     ),
 ]
 
-POSITIVES: list[Pair] = _EDITS + _TYPOGRAPHY + _SPLITS + _JOINED + _LATER
+# A republisher running an update as a wire story: a dateline says where and when the copy
+# was filed, not where or when the event was.
+_DATELINES = [
+    Pair(
+        "edit",
+        "On 4 March, unidentified gunmen kidnapped two engineers outside Ubari, local sources"
+        " said.",
+        "TRIPOLI (Libya Wire) — On 4 March, unidentified gunmen kidnapped two engineers outside"
+        " Ubari, local sources said.",
+        "wire dateline, city in capitals and agency",
+    ),
+    Pair(
+        "edit",
+        "On 5 March, a car bomb exploded near a police station in Benghazi's Sabri district,"
+        " wounding three.",
+        "BENGHAZI, Libya - On 5 March, a car bomb exploded near a police station in Benghazi's"
+        " Sabri district, wounding three.",
+        "wire dateline, city and country",
+    ),
+    Pair(
+        "edit",
+        "On 7 March, militias loyal to the GNU clashed with a rival brigade near Gharyan, leaving"
+        " four dead.",
+        "Gharyan, 8 March (LW): On 7 March, militias loyal to the GNU clashed with a rival"
+        " brigade near Gharyan, leaving four dead.",
+        "wire dateline with its own filing date",
+    ),
+]
+
+POSITIVES: list[Pair] = _EDITS + _TYPOGRAPHY + _SPLITS + _JOINED + _LATER + _DATELINES
 
 # --- Negatives -----------------------------------------------------------------------------
 
 NEGATIVES: list[Pair] = [
+    # A wire dateline does not make another event the same one.
+    Pair(
+        "date",
+        "On 4 March, unidentified gunmen kidnapped two engineers outside Ubari, local sources"
+        " said.",
+        "TRIPOLI (Libya Wire) — On 6 March, unidentified gunmen kidnapped two engineers outside"
+        " Ubari, local sources said.",
+        "wire dateline, 4 March vs 6 March",
+    ),
+    Pair(
+        "place",
+        "On 5 March, a car bomb exploded near a police station in Benghazi's Sabri district,"
+        " wounding three.",
+        "BENGHAZI, Libya - On 5 March, a car bomb exploded near a police station in Derna's"
+        " Sahel district, wounding three.",
+        "wire dateline, Benghazi's Sabri vs Derna's Sahel",
+    ),
     # LNA airstrikes formula
     Pair(
         "date",
