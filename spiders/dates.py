@@ -154,7 +154,11 @@ def _search_written(text: str, dayfirst: bool | None) -> date | None:
     elif m := _YMD.search(text):
         found.append((m.start(), _make_date(int(m[1]), int(m[3]), int(m[4]))))
     if m := _XYZ.search(text):
-        found.append((m.start(), _numeric(int(m[1]), m[2], int(m[3]), int(m[4]), dayfirst)))
+        first, second, year = int(m[1]), int(m[3]), int(m[4])
+        value = _numeric(first, m[2], second, year, dayfirst)
+        if value is None:  # 02/03/2025: the weekday before it may say which
+            value = _by_weekday(text[: m.start()], first, second, year)
+        found.append((m.start(), value))
     found = [f for f in found if f[1] is not None]
     return min(found, key=lambda f: f[0])[1] if found else None
 
@@ -170,6 +174,22 @@ def _numeric(first: int, sep: str, second: int, year: int, dayfirst: bool | None
     if dayfirst is None:
         return None
     return _make_date(year, second, first) if dayfirst else _make_date(year, first, second)
+
+
+_WEEKDAY_BEFORE = re.compile(r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*$", re.IGNORECASE)
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _by_weekday(before: str, first: int, second: int, year: int) -> date | None:
+    """Settle an ambiguous ``first/second/year`` by the weekday written just before it
+    ("Mon, 02/03/2025", as Drupal prints dates): the one reading that falls on it."""
+    m = _WEEKDAY_BEFORE.search(before)
+    if m is None:
+        return None
+    weekday = _WEEKDAYS.index(m[1].lower())
+    readings = {_make_date(year, second, first), _make_date(year, first, second)} - {None}
+    fits = [d for d in readings if d is not None and d.weekday() == weekday]
+    return fits[0] if len(fits) == 1 else None
 
 
 def _make_date(year: int, month: int, day: int) -> date | None:

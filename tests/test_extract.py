@@ -484,3 +484,11 @@ def test_a_skipped_block_between_two_texts_parts_them() -> None:
         assert texts == [one, two], junk
     texts = [p.text for p in extract_body(f"<div>{one} <script>x = 1</script>{two}</div>")]
     assert texts == [f"{one} {two}"]
+
+
+def test_a_weekday_settles_an_ambiguous_numeric_date() -> None:
+    """Drupal's "Mon, 02/03/2025": 3 February 2025 was a Monday, 2 March a Sunday."""
+    assert parse_page_date("Submitted by Amal on Mon, 02/03/2025 - 10:00") == date(2025, 2, 3)
+    assert parse_page_date("Sun, 02/03/2025") == date(2025, 3, 2)
+    assert parse_page_date("Tue, 02/03/2025") is None  # neither reading is a Tuesday
+    assert parse_page_date("02/03/2025") is None  # no weekday: still not guessed
