@@ -102,7 +102,8 @@ _SITE_TITLE_CLASSES = frozenset(("site-title", "site-name", "blog-title", "logo-
 _AUTHOR_CLASSES = {  # class -> rank: the lower the better
     "fn": 0, "entry-author-name": 0, "author-name": 0, "post-author-name": 0,
     "wp-block-post-author-name": 0, "elementor-post-info__item--type-author": 0,
-    "author": 1, "byline-author": 1,
+    "p-author": 0,  # microformats (Jekyll's minima, IndieWeb themes)
+    "author": 1, "byline-author": 1, "username": 1,  # Drupal's "Submitted by <span.username>"
 }  # fmt: skip
 _AUTHOR_TAGS = ("span", "a", "div", "b", "cite", "address")  # not p, li: the body is made of them
 _DATELINE_CLASSES = frozenset((
@@ -933,10 +934,21 @@ def _pick_author(meta: _Meta, css: str | None) -> str | None:
         yield meta.jsonld.authors()
         yield from (meta.get(key) for key in _META_AUTHOR)
         for scope in meta.post():
+            yield from (_visible_text(el) for el in _microdata_authors(scope, meta))
             yield from (_visible_text(el) for el in _author_markup(scope, meta))
         yield from _author_link_names(meta)
 
     return _first(_clean_author(c) for c in candidates())
+
+
+def _microdata_authors(scope: Element, meta: _Meta) -> Iterator[Element]:
+    """Yield ``itemprop="author"`` elements outside the body, or the ``name`` inside one
+    (schema.org microdata: a Person with its name, beside its URL and image)."""
+    for el in _ITEMPROP(scope, name="author"):
+        if meta.in_body(el) or meta.in_chrome(el):
+            continue
+        names = _ITEMPROP(el, name="name")
+        yield names[0] if names else el
 
 
 def _author_markup(scope: Element, meta: _Meta) -> Iterator[Element]:

@@ -492,3 +492,34 @@ def test_a_weekday_settles_an_ambiguous_numeric_date() -> None:
     assert parse_page_date("Sun, 02/03/2025") == date(2025, 3, 2)
     assert parse_page_date("Tue, 02/03/2025") is None  # neither reading is a Tuesday
     assert parse_page_date("02/03/2025") is None  # no weekday: still not guessed
+
+
+AUTHOR_PAGE = """<html><head><title>Weekly update</title></head><body><article class="post">
+<h1 class="post-title">Weekly update</h1><p class="post-meta">{byline}</p>
+<div class="post-content"><p>On 3 March, gunmen attacked a checkpoint near Sirte, local
+sources said, and two guards were wounded in the exchange of fire.</p></div></article>
+</body></html>"""
+
+
+@pytest.mark.parametrize(
+    ("byline", "author"),
+    [
+        (  # Jekyll's minima: schema.org microdata around a microformats h-card
+            '<span itemprop="author" itemscope itemtype="http://schema.org/Person">'
+            '<span class="p-author h-card" itemprop="name">Amal Haddad</span></span>',
+            "Amal Haddad",
+        ),
+        (  # Drupal 7
+            'Submitted by <span class="username">Omar Fathi</span> on Mon, 03/02/2025',
+            "Omar Fathi",
+        ),
+        (  # microdata: the Person's name inside its link
+            '<span itemprop="author" itemscope><a href="/people/sara/">'
+            '<span itemprop="name">Sara Ben Ali</span></a></span>',
+            "Sara Ben Ali",
+        ),
+    ],
+)
+def test_microdata_microformat_and_drupal_authors(byline: str, author: str) -> None:
+    page = extract_page(AUTHOR_PAGE.format(byline=byline).encode(), "http://x.example/a/")
+    assert page.author == author
