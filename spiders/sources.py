@@ -100,6 +100,8 @@ class SourceSpider(scrapy.Spider):
     no_alerts: bool = False
     #: Why this source is not crawled now: another live process is crawling it.
     busy: str | None = None
+    #: Whether a post sitemap failed and the listings were read instead (once a run).
+    _listings_walked: bool = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SourceSpider:
@@ -540,8 +542,6 @@ class SourceSpider(scrapy.Spider):
             )
             self._listings_walked = True
             yield from self.parse_listing(start)
-
-    _listings_walked = False
 
     # -- listings and articles ----------------------------------------------------
 
