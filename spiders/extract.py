@@ -1243,6 +1243,19 @@ def _with_siblings(best: Element, scores: dict[Element, float]) -> list[Element]
 # --- reading paragraphs ---------------------------------------------------------------------
 
 
+def _row_cells(row: Element) -> list[str] | None:
+    """The texts of a table row's cells, when each is plain text; None when a cell holds
+    blocks (a page laid out in a table), whose paragraphs are read one by one instead.
+    A header row (only ``<th>``) gives no cells: its names are no item."""
+    cells = [c for c in row if isinstance(c.tag, str) and c.tag in ("td", "th")]
+    for cell in cells:
+        if any(d.tag in _LINE_BREAKERS or d.tag == "br" for d in cell.iterdescendants()):
+            return None
+    if all(c.tag == "th" for c in cells):
+        return []
+    return [text for c in cells if not _is_junk(c) and (text := _visible_text(c))]
+
+
 class _Reader:
     """Walk body elements and turn their text into paragraphs with sections.
 
@@ -1288,6 +1301,13 @@ class _Reader:
         if tag == "br":
             self._end_line()
             self.breaks += 1
+        elif tag == "tr" and (cells := _row_cells(el)) is not None:
+            # A row of plain cells is one item: "26 January — Kufra — smugglers clashed
+            # with ...", its date first, as a paragraph would say it.
+            self._end_paragraph()
+            if cells:
+                self._text(" — ".join(cells), bold, link)
+            self._end_paragraph()
         elif tag in _BLOCK_TAGS:
             self._end_paragraph()
             self._children(el, bold, link)

@@ -18,6 +18,7 @@ import pytest
 from spiders.boilerplate import RULES, is_boilerplate, match_rule, opens_like_reporting
 from spiders.dates import parse_page_date
 from spiders.extract import Page, Selectors, extract_body, extract_page
+from storage.eventdates import event_date
 from storage.model import Paragraph
 
 CASES_DIR = Path(__file__).parent / "data" / "extract"
@@ -523,3 +524,23 @@ sources said, and two guards were wounded in the exchange of fire.</p></div></ar
 def test_microdata_microformat_and_drupal_authors(byline: str, author: str) -> None:
     page = extract_page(AUTHOR_PAGE.format(byline=byline).encode(), "http://x.example/a/")
     assert page.author == author
+
+
+def test_a_table_row_of_plain_cells_is_one_item_and_keeps_its_date() -> None:
+    """An incident table: each row one item, its date first; the header row none. A page
+    laid out in a table (cells holding paragraphs) is still read paragraph by paragraph."""
+    table = """<div><table><thead><tr><th>Date</th><th>Place</th><th>Event</th></tr></thead>
+    <tbody><tr><td>26 January</td><td>Kufra</td>
+    <td>Smugglers clashed with a border patrol; two were killed.</td></tr>
+    <tr><td>28 January</td><td>Sabha</td>
+    <td>Gunmen attacked a fuel depot on the city's northern edge.</td></tr></tbody></table></div>"""
+    texts = [p.text for p in extract_body(table)]
+    assert texts == [
+        "26 January — Kufra — Smugglers clashed with a border patrol; two were killed.",
+        "28 January — Sabha — Gunmen attacked a fuel depot on the city's northern edge.",
+    ]
+    assert event_date(texts[0], date(2025, 2, 3)) == date(2025, 1, 26)
+    one = "On 3 March, gunmen attacked a checkpoint near Sirte, local sources said."
+    two = "On 4 March, a convoy was stopped at a checkpoint west of Misrata, witnesses said."
+    layout = f"<table><tr><td><p>{one}</p><p>{two}</p></td><td>Menu</td></tr></table>"
+    assert [p.text for p in extract_body(layout)][:2] == [one, two]
