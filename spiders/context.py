@@ -31,6 +31,7 @@ class Counts:
 
     pages: int = 0
     not_modified: int = 0
+    protected: int = 0  # password-protected posts the API named, skipped
     new_articles: int = 0
     updated_articles: int = 0
     new_items: int = 0
@@ -179,9 +180,10 @@ class CrawlContext:
             return "interrupted", f"stopped before the end ({reason})"
         if not self.entry_ok:
             return "failed", "; ".join(self.failures) or "no entry point could be read"
-        capped = reason == "closespider_pagecount"
-        note = "stopped at max_pages" if capped else None
+        notes = ["stopped at max_pages"] if reason == "closespider_pagecount" else []
+        if self.counts.protected:
+            notes.append(f"{self.counts.protected} password-protected post(s) skipped")
         if self.counts.errors:
-            errors = f"{self.counts.errors} page(s) failed"
-            return "partial", f"{errors}; {note}" if note else errors
-        return "ok", note
+            notes.insert(0, f"{self.counts.errors} page(s) failed")
+            return "partial", "; ".join(notes)
+        return "ok", "; ".join(notes) or None

@@ -326,6 +326,7 @@ class SourceSpider(scrapy.Spider):
             # Password-protected: the API and the page both withhold the text. Not a
             # failure of the crawl, which would make every later run walk the archive.
             self.logger.info("%s: password-protected post %s skipped", self.src.name, link)
+            self.context.counts.protected += 1
             return
         paragraphs = extract.extract_body(content.get("rendered") or "", base_url=link)
         published = _gmt(post.get("date_gmt")) or parse_page_date(post.get("date") or "")

@@ -137,6 +137,9 @@ def test_password_protected_posts_are_skipped_without_failing_the_run(tmp_path):
         assert result.code == 0, result.stdout + result.stderr
         readable = {site.url_of(p) for p in site.posts if p.id % 4}
         assert stored(config) == readable and len(readable) < len(site.posts)
+        skipped = len(site.posts) - len(readable)
+        note = f"{skipped} password-protected post(s) skipped"
+        assert last_run(config, "q")["message"] == note and note in result.stdout
         site.clear_log()
         assert wirewatch(config, "crawl").code == 0
         # The run was ok, so the next asks only for recent changes.
