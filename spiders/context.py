@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlite_utils import Database
@@ -41,8 +42,11 @@ class Counts:
 class CrawlContext:
     """One run of one source: known articles, pending validators, counts, errors."""
 
-    def __init__(self, db: Database, source: Source, *, full: bool = False) -> None:
+    def __init__(
+        self, db: Database, source: Source, *, full: bool = False, secrets: Sequence[str] = ()
+    ) -> None:
         self.db = db
+        self.secrets = list(secrets)
         self.source = source
         self.full = full
         # Runs of crawls killed on the way (kill -9, a crash) are closed as interrupted.
@@ -115,6 +119,7 @@ class CrawlContext:
     def error(self, url: str, kind: str, message: str) -> None:
         """Record a failed page in the run; the crawl goes on."""
         self.counts.errors += 1
+        url, message = self._redact(url), self._redact(message)
         logger.warning("%s: %s %s: %s", self.source.name, kind, url, message)
         try:
             storage.record_error(self.db, self.run_id, url, kind, message)
@@ -123,8 +128,15 @@ class CrawlContext:
 
     def entry_failed(self, url: str, message: str) -> None:
         """An entry point (start page, API, feed, sitemap) could not be read."""
-        self.failures.append(f"{url}: {message}")
+        self.failures.append(self._redact(f"{url}: {message}"))
         self.error(url, "entry", message)
+
+    def _redact(self, text: str) -> str:
+        """``text`` with the config's ``${ENV}`` values masked before it is stored: a
+        source URL may carry a token, and ``status`` shows what runs recorded."""
+        for secret in self.secrets:
+            text = text.replace(secret, "****")
+        return text
 
     def stored(self, status: str, new_items: int) -> None:
         """Count one stored article: ``status`` is ingest's new / updated / unchanged."""

@@ -53,7 +53,7 @@ from spiders.middlewares import quiet_network_tracebacks
 from spiders.worker import PageHints, PageTask
 from storage import Article
 from wirewatch.config import Config, Crawl, Source, load_config
-from wirewatch.logs import redact_logging
+from wirewatch.logs import redact_logging, secret_values
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ class SourceSpider(scrapy.Spider):
         spider.no_alerts = _flag(kwargs.get("no_alerts"))
         db = storage.open_db(config.database)
         try:
-            spider.context = CrawlContext(db, source, full=full)
+            spider.context = CrawlContext(db, source, full=full, secrets=secret_values(config))
         except storage.SourceBusy as exc:
             db.close()
             spider.busy = str(exc)

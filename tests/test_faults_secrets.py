@@ -85,6 +85,23 @@ def test_no_secret_appears_in_any_output_of_a_full_run(tmp_path, site_c):
     assert any(e for e in errors)  # the failed sends did record their errors
 
 
+def test_a_token_in_a_source_url_is_in_no_output_nor_stored_error(tmp_path, site_c):
+    """A site's URL may carry a key from the environment (``?key=${HOOK_TOKEN}``): its
+    failures are recorded and shown with the key masked."""
+    site_c.add_fault("/news/", status=404)
+    source = {"url": site_c.root + "news/?key=${HOOK_TOKEN}", "kind": "html"}
+    config = write_config(tmp_path, {"c": source})
+    outputs = [run(config, "crawl"), run(config, "status"), run(config, "status", "--json")]
+    assert outputs[0].code == 1
+    assert any(SECRETS["HOOK_TOKEN"] in r.target for r in site_c.requests)  # it was used
+    with sqlite3.connect(tmp_path / "ww.db") as conn:
+        dump = "\n".join(conn.iterdump())
+    conn.close()
+    assert "key=****" in dump  # the failure is recorded, the key masked
+    everything = "\n".join([o.stdout + o.stderr for o in outputs] + [dump])
+    assert SECRETS["HOOK_TOKEN"] not in everything
+
+
 OWNER_ONLY_SCRIPT = """
 import json, os, stat, sys
 from pathlib import Path

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from wirewatch.config import STARTER_CONFIG, Config, ConfigError, load_config
-from wirewatch.logs import redact_logging
+from wirewatch.logs import redact_logging, secret_values
 
 if TYPE_CHECKING:
     from alerts.deliver import DeliveryReport
@@ -232,8 +232,18 @@ def _print_runs(runs: list[dict[str, Any]]) -> None:
     _table(("source", "result", "pages", "new articles", "new items", "errors", "note"), rows)
 
 
+def _redacted(text: str) -> str:
+    """``text`` with the config's ``${ENV}`` values masked: a source URL may carry a token
+    (``?key=${TOKEN}``), and runs stored before redaction still name it."""
+    context = click.get_current_context(silent=True)
+    config = context.obj.get("config") if context and context.obj else None
+    for secret in secret_values(config) if config else ():
+        text = text.replace(secret, "****")
+    return text
+
+
 def _table(header: tuple[str, ...], rows: list[tuple]) -> None:
-    cells = [tuple("" if v is None else str(v) for v in row) for row in [header, *rows]]
+    cells = [tuple("" if v is None else _redacted(str(v)) for v in row) for row in [header, *rows]]
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
     for row in cells:
         click.echo("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
@@ -314,7 +324,7 @@ def status(ctx: click.Context, as_json: bool) -> None:
             row["next_run"] = planned[row["source"]] or row["next_run"]
     if as_json:
         for row in rows:
-            click.echo(json.dumps(row, default=str))
+            click.echo(_redacted(json.dumps(row, default=str)))
         click.echo(json.dumps({"daemon": daemon}))
         click.echo(json.dumps({"outbox": outbox}))
         return
