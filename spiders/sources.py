@@ -161,6 +161,16 @@ class SourceSpider(scrapy.Spider):
             self.status = "busy"  # no run of ours to close: the other process records its own
             return
         requests = self.crawler.stats.get_value("downloader/request_count", 0)
+        if dropped := self.crawler.stats.get_value("offsite/filtered", 0):
+            # Scrapy drops them without a word: a feed linking through a tracking host,
+            # an API or sitemap that moved. Said here, so the run is not "ok".
+            self.context.error(
+                self.src.url,
+                "offsite",
+                f"{dropped} request(s) to hosts outside {', '.join(self.allowed_domains)}"
+                " were dropped (a redirecting feed link, a moved site?): see the source's"
+                " allowed_domains",
+            )
         try:
             self.status = self.context.finish(reason, requests)
         except sqlite3.Error as exc:  # a full disk: the next run closes this one as interrupted
@@ -200,6 +210,14 @@ class SourceSpider(scrapy.Spider):
 
     def parse_start(self, response: Response) -> Iterator[Any]:
         """Read the start page: where the API, feeds and archive term are; pick a strategy."""
+        if not _on_site(response.url, self.allowed_domains):
+            # The site moved: everything found from here would be dropped as off-site.
+            self.context.entry_failed(
+                response.url,
+                f"the start URL redirects to another host ({response.url}): the site may have"
+                " moved; set the source's url to it (or add its host to allowed_domains)",
+            )
+            return
         self.context.entry_ok = True
         links = [h.decode("latin-1") for h in response.headers.getlist(b"Link")]
         found = discover(response.text, response.url, links)
@@ -656,6 +674,13 @@ def _web_url(base: str, link: str, *, canonical: bool = True) -> str | None:
         logger.warning("not a URL, skipped: %r (in %s)", link, base)
         return None
     return url if url.startswith(("http://", "https://")) else None
+
+
+def _on_site(url: str, domains: list[str]) -> bool:
+    """Whether ``url``'s host is one of ``domains`` or under one, as Scrapy's off-site
+    filter judges it (a port does not count)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == d or host.endswith("." + d) for d in (d.lower() for d in domains))
 
 
 def _meta(start: Response) -> dict:

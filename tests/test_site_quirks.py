@@ -7,10 +7,12 @@ line: what a probe of unseen sites found wirewatch getting wrong.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from spiders.extract import Selectors
 from spiders.listing import parse_listing
@@ -255,3 +257,51 @@ def test_listing_links_follow_the_pages_base_href(tmp_path):
     links, older = parse_listing(page, "http://b.example/blog/")
     assert links == [f"http://b.example/content/2025/03/{n}.html" for n in ("one", "two", "three")]
     assert older == "http://b.example/content/list-2.html"
+
+
+def test_requests_dropped_as_off_site_are_not_an_ok_run(tmp_path):
+    """A sitemap configured on another host name than the site's: Scrapy drops the
+    request without a word; the run says so instead of ending ok with nothing."""
+    with quirky_site(rest_open=False) as site:
+        elsewhere = site.root.replace("127.0.0.1", "localhost") + "wp-sitemap.xml"
+        config = write_config(tmp_path, {"q": {"url": site.root, "sitemap": elsewhere}})
+        result = wirewatch(config, "crawl")
+        assert result.code == 1
+        assert [e["kind"] for e in errors(config)] == ["offsite"]
+        assert "1 request(s) to hosts outside 127.0.0.1" in errors(config)[0]["message"]
+        assert last_run(config, "q")["status"] == "partial"
+
+
+@contextmanager
+def redirecting_to(target_root: str) -> Iterator[str]:
+    """A server on ``localhost`` that answers every request with a 301 to ``target_root``."""
+
+    class Moved(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(301)
+            self.send_header("Location", target_root + self.path.lstrip("/"))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Moved)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://localhost:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_site_moved_to_another_host_fails_its_run_and_says_where(tmp_path):
+    with quirky_site(rest_open=False) as site, redirecting_to(site.root) as old_root:
+        config = write_config(tmp_path, {"q": {"url": old_root}})
+        result = wirewatch(config, "crawl")
+        assert result.code == 1
+        run = last_run(config, "q")
+        assert run["status"] == "failed" and run["new_articles"] == 0
+        assert f"redirects to another host ({site.root})" in run["message"]
+        assert "set the source's url" in run["message"]
