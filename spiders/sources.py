@@ -376,9 +376,11 @@ class SourceSpider(scrapy.Spider):
         request = failure.request
         response = getattr(failure.value, "response", None)
         self.context.error(request.url, "rest", _describe(failure))
-        yield from self.rest_unusable(response, request)
+        yield from self.rest_unusable(response, request, recorded=True)
 
-    def rest_unusable(self, response: Response | None, request: Request | None = None) -> Any:
+    def rest_unusable(
+        self, response: Response | None, request: Request | None = None, *, recorded: bool = False
+    ) -> Any:
         """The API is closed or broken: remember that, and read the site another way."""
         status = response.status if response is not None else None
         where = response if response is not None else request
@@ -402,7 +404,7 @@ class SourceSpider(scrapy.Spider):
                 response.url,
             )
             self.context.update_state(rest_closed=True)
-        elif status is not None and status != 404:
+        elif status is not None and status != 404 and not recorded:
             self.context.error(response.url, "rest", f"REST API answered HTTP {status}")
         if start is not None:
             yield from self.fallback(start)

@@ -305,3 +305,18 @@ def test_a_site_moved_to_another_host_fails_its_run_and_says_where(tmp_path):
         assert run["status"] == "failed" and run["new_articles"] == 0
         assert f"redirects to another host ({site.root})" in run["message"]
         assert "set the source's url" in run["message"]
+
+
+def test_an_api_failing_with_503_is_one_error_and_the_site_is_read_without_it(tmp_path):
+    with quirky_site() as site:
+        site.add_fault("/wp-json/wp/v2/posts", status=503)
+        config = write_config(tmp_path, {"q": {"url": site.root}}, retries=1)
+        assert wirewatch(config, "crawl").code == 1
+        assert [(e["kind"], e["message"]) for e in errors(config)] == [("rest", "HTTP 503")]
+        assert stored(config) == {site.url_of(p) for p in site.posts}
+
+
+def test_copies_of_an_unknown_cluster_says_so(tmp_path):
+    config = write_config(tmp_path, {})
+    result = wirewatch(config, "copies", "99999")
+    assert result.code == 1 and "no cluster 99999" in result.stderr

@@ -397,6 +397,7 @@ def copies(ctx: click.Context, cluster: int, as_json: bool) -> None:
         click.echo(f"{row['first_seen']}  {row['source']}  {kind}  {row['url']}")
         click.echo(f"  {_shorten(row['text'], 140)}")
     if not found:
+        click.echo(f"no cluster {cluster} (cluster ids are in `items --json`)", err=True)
         raise SystemExit(1)
 
 
