@@ -320,3 +320,13 @@ def test_copies_of_an_unknown_cluster_says_so(tmp_path):
     config = write_config(tmp_path, {})
     result = wirewatch(config, "copies", "99999")
     assert result.code == 1 and "no cluster 99999" in result.stderr
+
+
+def test_items_refuses_a_source_or_watch_nobody_knows(tmp_path):
+    config = write_config(tmp_path, {"c": {"url": "http://127.0.0.1:9/", "kind": "html"}})
+    assert wirewatch(config, "items", "--source", "c").code == 0  # configured, nothing yet
+    unknown = wirewatch(config, "items", "--source", "nosuch")
+    assert unknown.code == 2 and "no source 'nosuch'" in unknown.stderr
+    assert "configured: c" in unknown.stderr
+    watch = wirewatch(config, "items", "--mentions", "nobody")
+    assert watch.code == 2 and "no watch 'nobody'" in watch.stderr

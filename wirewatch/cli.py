@@ -276,6 +276,8 @@ def items(
 
     config = _config(ctx)
     db = _open(config)
+    _check_filter(db, "source", source, [s.name for s in config.sources], "articles", "source")
+    _check_filter(db, "watch", mentions, [w.id for w in config.watches], "mentions", "watch_id")
     found = storage.list_items(
         db,
         mentions=mentions,
@@ -293,6 +295,20 @@ def items(
             when = item.get("event_date") or (item.get("published") or "")[:10]
             click.echo(f"{when}  {item['source']}  {item.get('title') or ''}")
             click.echo(f"  {_shorten(item['text'], 160)}")
+
+
+def _check_filter(
+    db, what: str, value: str | None, named: list[str], table: str, column: str
+) -> None:
+    """Refuse a filter naming nothing the config or the database knows: a typo would
+    otherwise list nothing and look like "no items" (exit 2, as a bad option does)."""
+    if value is None or value in named:
+        return
+    if db.execute(f"select 1 from {table} where {column} = ? limit 1", [value]).fetchone():
+        return  # a source or watch since removed from the config: its items remain
+    db.close()
+    known = ", ".join(named) or "none"
+    raise ConfigProblem(f"no {what} {value!r} in the config or the database (configured: {known})")
 
 
 def _shorten(text: str, width: int) -> str:
