@@ -80,6 +80,8 @@ class Page:
     body_found: bool = False
     language: str | None = None
     dropped: list[tuple[str, str]] = field(default_factory=list)
+    #: WordPress's post id, from the ``postid-N`` class it gives a single post's <body>.
+    post_id: int | None = None
 
 
 # --- where themes put things ----------------------------------------------------------------
@@ -270,6 +272,7 @@ def extract_page(
     page.modified = _pick_modified(meta)
     page.author = _pick_author(meta, selectors.author)
     page.categories, page.tags = _pick_terms(meta)
+    page.post_id = _wordpress_post_id(root)
     if bodies:
         page.body_found = True
         page.paragraphs, page.dropped = _read_paragraphs(bodies, title=page.title)
@@ -702,6 +705,17 @@ def _jsonld_text(value: object) -> str | None:
 def _selected(root: Element, css: str | None) -> list[Element]:
     """Return the elements a configured selector matches (none without a selector)."""
     return compile_selector(css)(root) if css else []
+
+
+def _wordpress_post_id(root: Element) -> int | None:
+    """The id in a single post's ``<body class="... single-post postid-123">``: it stays
+    when the post's slug (its URL) changes, as the REST API's id does."""
+    body = root.find("body")
+    classes = _classes(body) if body is not None else []
+    if "single" not in classes:
+        return None
+    ids = [c[7:] for c in classes if c.startswith("postid-") and c[7:].isdigit()]
+    return int(ids[0]) if len(ids) == 1 else None
 
 
 def _pick_title(meta: _Meta, css: str | None) -> str | None:

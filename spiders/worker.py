@@ -112,7 +112,7 @@ def article_from_page(task: PageTask) -> Article | None:
         author=page.author,
         categories=page.categories,
         tags=page.tags,
-        external_id=hints.external_id,
+        external_id=hints.external_id or (f"wp:{page.post_id}" if page.post_id else None),
         fetched_url=task.requested,
     )
 

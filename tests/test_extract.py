@@ -544,3 +544,13 @@ def test_a_table_row_of_plain_cells_is_one_item_and_keeps_its_date() -> None:
     two = "On 4 March, a convoy was stopped at a checkpoint west of Misrata, witnesses said."
     layout = f"<table><tr><td><p>{one}</p><p>{two}</p></td><td>Menu</td></tr></table>"
     assert [p.text for p in extract_body(layout)][:2] == [one, two]
+
+
+def test_a_single_posts_wordpress_id_is_read_from_its_body_class() -> None:
+    page = """<html><body class="{classes}"><article><h1 class="entry-title">T</h1>
+    <div class="entry-content"><p>On 3 March, gunmen attacked a checkpoint near Sirte,
+    local sources said, wounding two guards.</p></div></article></body></html>"""
+    single = page.format(classes="post-template-default single single-post postid-123")
+    assert extract_page(single.encode(), "http://x.example/a/").post_id == 123
+    listing = page.format(classes="home blog postid-123")  # not a single post
+    assert extract_page(listing.encode(), "http://x.example/").post_id is None

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from spiders.extract import Selectors
@@ -330,3 +330,27 @@ def test_items_refuses_a_source_or_watch_nobody_knows(tmp_path):
     assert "configured: c" in unknown.stderr
     watch = wirewatch(config, "items", "--mentions", "nobody")
     assert watch.code == 2 and "no watch 'nobody'" in watch.stderr
+
+
+def test_a_post_renamed_and_edited_stays_one_article(tmp_path):
+    """REST closed: a post's slug changes and its text is corrected at once. Neither its
+    URL nor its content hash finds it; WordPress's post id on the page (postid-N) does."""
+    with quirky_site(rest_open=False) as site:
+        config = write_config(tmp_path, {"q": {"url": site.root}})
+        assert wirewatch(config, "crawl").code == 0
+        old = site.posts[0]  # the newest: the feed shows it again when edited
+        sections = [Section(None, ["On 9 March, a correction replaced the whole text."])]
+        site.add_post(
+            replace(
+                old,
+                slug=old.slug + "-corrected",
+                sections=sections,
+                modified=old.modified + timedelta(hours=2),
+            )
+        )
+        assert wirewatch(config, "crawl", "--full").code == 0
+        assert rows(config, "select count(*) n from articles")[0]["n"] == len(site.posts)
+        found = rows(
+            config, "select url, external_id from articles where external_id = ?", (f"wp:{old.id}",)
+        )
+        assert len(found) == 1 and found[0]["url"].endswith("-corrected/"), found
