@@ -17,6 +17,7 @@ from sqlite_utils import Database
 
 import storage
 from wirewatch.config import Source
+from wirewatch.logs import mask
 
 logger = logging.getLogger(__name__)
 
@@ -86,19 +87,15 @@ class CrawlContext:
         ).fetchone()
         return row is not None
 
-    def known(self, url: str) -> bool:
-        """Whether an article at ``url`` (canonicalised) is stored already."""
-        return storage.known_article(self.db, storage.canonical_url(url))
-
     def wanted(self, url: str) -> bool:
         """Whether to fetch the article at ``url``: all with ``--full``; else those not
         stored yet, save the ones gone for :data:`GIVE_UP_AFTER` runs in a row."""
         if self.full:
             return True
-        if self.known(url):
+        canonical = storage.canonical_url(url)
+        if storage.known_article(self.db, canonical):
             return False
-        misses = (self.state.get("gone") or {}).get(storage.canonical_url(url), 0)
-        return misses < GIVE_UP_AFTER
+        return (self.state.get("gone") or {}).get(canonical, 0) < GIVE_UP_AFTER
 
     def missing(self, url: str) -> None:
         """An article page answered 404 or 410: one more run in a row it was gone."""
@@ -134,9 +131,7 @@ class CrawlContext:
     def _redact(self, text: str) -> str:
         """``text`` with the config's ``${ENV}`` values masked before it is stored: a
         source URL may carry a token, and ``status`` shows what runs recorded."""
-        for secret in self.secrets:
-            text = text.replace(secret, "****")
-        return text
+        return mask(text, self.secrets)
 
     def stored(self, status: str, new_items: int) -> None:
         """Count one stored article: ``status`` is ingest's new / updated / unchanged."""

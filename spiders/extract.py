@@ -208,15 +208,15 @@ _BLOCK_TAGS = frozenset((
     "details", "summary", "hr", "body", "html", "caption", "fieldset",
 ))  # fmt: skip
 _HEADING_TAGS = frozenset(("h2", "h3", "h4", "h5", "h6"))  # h1 is the title again
+_ALL_HEADINGS = frozenset(("h1", *_HEADING_TAGS))
+_LINE_BREAKERS = _BLOCK_TAGS | _ALL_HEADINGS
 # Skipped elements a browser lays out as blocks: the text either side of one (an advert's
 # <div>, a <figure>) is two paragraphs, not one glued at the seam. A <script> or a
 # share <span> between two sentences leaves them one line, as on screen.
-_SKIPPED_BLOCKS = _BLOCK_TAGS | {
-    "h1", "h2", "h3", "h4", "h5", "h6", "figure", "figcaption", "nav", "aside", "footer",
-    "header", "form", "dialog", "iframe", "video", "audio", "canvas", "object", "embed",
+_SKIPPED_BLOCKS = _LINE_BREAKERS | {
+    "figure", "figcaption", "nav", "aside", "footer", "header", "form", "dialog", "iframe",
+    "video", "audio", "canvas", "object", "embed",
 }  # fmt: skip
-_ALL_HEADINGS = frozenset(("h1", *_HEADING_TAGS))
-_LINE_BREAKERS = _BLOCK_TAGS | _ALL_HEADINGS
 _BOLD_TAGS = frozenset(("b", "strong"))
 # Headings that say the text below them is chrome ("Related", "Share this:", "About the author").
 _CHROME_HEADING_RULES = frozenset((

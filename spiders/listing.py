@@ -50,7 +50,7 @@ def parse_listing(
 def _links_base(doc: lxml_html.HtmlElement, url: str) -> str:
     """What the page's links are relative to: its ``<base href>``, else its own URL."""
     base = doc.find(".//base[@href]")
-    return (_join(url, base.get("href", "").strip()) or url) if base is not None else url
+    return (resolve_link(url, base.get("href", "").strip()) or url) if base is not None else url
 
 
 def article_links(doc: lxml_html.HtmlElement, url: str, css: str | None = None) -> list[str]:
@@ -60,7 +60,7 @@ def article_links(doc: lxml_html.HtmlElement, url: str, css: str | None = None) 
     for pattern in patterns:
         found: list[str] = []
         for anchor in pattern(doc):
-            target = _join(base, (anchor.get("href") or "").strip())
+            target = resolve_link(base, (anchor.get("href") or "").strip())
             if target is None or target in found:
                 continue
             if _looks_like_article(target, host, explicit=bool(css)):
@@ -78,15 +78,15 @@ def next_page(doc: lxml_html.HtmlElement, url: str, css: str | None = None) -> s
         for element in pattern(doc):
             href = (element.get("href") or "").strip()
             if href and not href.startswith(("#", "javascript:")):
-                target = _join(base, href)
+                target = resolve_link(base, href)
                 if target and target.split("#")[0] != url.split("#")[0]:
                     return target
     return None
 
 
-def _join(url: str, href: str) -> str | None:
-    """``href`` made absolute; None for one that is no URL (``http://[oops``): one bad
-    link must not cost the page's others."""
+def resolve_link(url: str, href: str) -> str | None:
+    """``href`` made absolute against ``url``; None for one that is no URL
+    (``http://[oops``, a port out of range): one bad link must not cost the page's others."""
     try:
         target = urljoin(url, href)
         urlsplit(target).port  # noqa: B018 (raises for a port out of range)

@@ -48,7 +48,7 @@ from spiders.discovery import (
     with_page,
 )
 from spiders.feeds import feed_entries, is_post_sitemap, sitemap_entries
-from spiders.listing import parse_listing
+from spiders.listing import parse_listing, resolve_link
 from spiders.middlewares import quiet_network_tracebacks
 from spiders.worker import PageHints, PageTask
 from storage import Article
@@ -668,14 +668,13 @@ def _web_url(base: str, link: str, *, canonical: bool = True) -> str | None:
     Feeds and sitemaps of real sites hold relative links, ``mailto:`` and malformed
     ones (``http://[oops``); one of those must not cost the document's other links.
     """
-    try:
-        url = urljoin(base, link.strip())
-        url = storage.canonical_url(url) if canonical else url
-        urlsplit(url).port  # noqa: B018 (raises for a port out of range)
-    except ValueError:
+    url = resolve_link(base, link.strip())
+    if url is None:
         logger.warning("not a URL, skipped: %r (in %s)", link, base)
         return None
-    return url if url.startswith(("http://", "https://")) else None
+    if not url.startswith(("http://", "https://")):
+        return None
+    return storage.canonical_url(url) if canonical else url
 
 
 def _on_site(url: str, domains: list[str]) -> bool:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from wirewatch.config import STARTER_CONFIG, Config, ConfigError, load_config
-from wirewatch.logs import redact_logging, secret_values
+from wirewatch.logs import mask, redact_logging, secret_values
 
 if TYPE_CHECKING:
     from alerts.deliver import DeliveryReport
@@ -237,9 +237,7 @@ def _redacted(text: str) -> str:
     (``?key=${TOKEN}``), and runs stored before redaction still name it."""
     context = click.get_current_context(silent=True)
     config = context.obj.get("config") if context and context.obj else None
-    for secret in secret_values(config) if config else ():
-        text = text.replace(secret, "****")
-    return text
+    return mask(text, secret_values(config)) if config else text
 
 
 def _table(header: tuple[str, ...], rows: list[tuple]) -> None:

@@ -27,6 +27,14 @@ def secret_values(config: Config) -> list[str]:
     return sorted((v for v in values if len(v) >= 3), key=len, reverse=True)
 
 
+def mask(text: str, secrets: list[str]) -> str:
+    """``text`` with each of ``secrets`` replaced by ``****`` (longest first, as
+    :func:`secret_values` orders them, so a secret inside another goes with it)."""
+    for secret in secrets:
+        text = text.replace(secret, "****")
+    return text
+
+
 class RedactSecrets:
     """A log record factory that replaces secret values with ``****`` as records are made.
 
@@ -40,9 +48,7 @@ class RedactSecrets:
         self.make = make
 
     def redact(self, text: str) -> str:
-        for secret in self.secrets:
-            text = text.replace(secret, "****")
-        return text
+        return mask(text, self.secrets)
 
     def __call__(self, *args: Any, **kwargs: Any) -> logging.LogRecord:
         record = self.make(*args, **kwargs)
